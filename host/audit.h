@@ -1,0 +1,150 @@
+/* minzheng host — the tamper-evident audit log.
+ *
+ * Entries are appended inside the caller's write transaction, so an entry
+ * exists exactly when the change it describes does.  Each entry is a leaf of
+ * an RFC 6962 Merkle tree (leaf H(0x00 || entry), node H(0x01 || l || r));
+ * the office's Ed25519 key signs checkpoints (size, root, time).  There is
+ * no function to update or delete an entry.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <gio/gio.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+/**
+ * MzAuditError:
+ * @MZ_AUDIT_ERROR_KEY: the office key cannot be read, created or has unsafe permissions
+ * @MZ_AUDIT_ERROR_STORAGE: the database refused a read or write (full disk, I/O)
+ * @MZ_AUDIT_ERROR_ALTERED: an entry's content no longer matches its hash
+ * @MZ_AUDIT_ERROR_MISSING: an entry was removed (a gap in the sequence, or the tail after a checkpoint)
+ * @MZ_AUDIT_ERROR_INSERTED: an entry that no checkpoint or chain accounts for
+ * @MZ_AUDIT_ERROR_REORDERED: entries are in another order than they were written
+ * @MZ_AUDIT_ERROR_SIGNATURE: a checkpoint's signature does not verify with the office key
+ * @MZ_AUDIT_ERROR_NOT_FOUND: no entry or checkpoint with that number
+ */
+typedef enum
+{
+  MZ_AUDIT_ERROR_KEY,
+  MZ_AUDIT_ERROR_STORAGE,
+  MZ_AUDIT_ERROR_ALTERED,
+  MZ_AUDIT_ERROR_MISSING,
+  MZ_AUDIT_ERROR_INSERTED,
+  MZ_AUDIT_ERROR_REORDERED,
+  MZ_AUDIT_ERROR_SIGNATURE,
+  MZ_AUDIT_ERROR_NOT_FOUND,
+} MzAuditError;
+
+#define MZ_AUDIT_ERROR (mz_audit_error_quark ())
+GQuark mz_audit_error_quark (void);
+
+/**
+ * MzAuditEntry:
+ * @time_usec: UTC, microseconds since the epoch (the host clock)
+ * @office: division code of the office
+ * @plugin: plugin name, or "host"
+ * @plugin_version: its version
+ * @actor_user, @actor_role, @actor_session, @actor_address: who ("system" for due work)
+ * @action: what, dotted: "marriage.registration.register", "record.read",
+ *   "report.run", "export", "import", "login", "login.failed", "permission.change"
+ * @object_kind: "marriage.registration", or NULL
+ * @object_id: the record's id, or 0
+ * @outcome: "ok", "refused" or "error"
+ * @reason: the refusal's message or the caller's reason, or NULL
+ * @correlation_id: ties the entries of one request together
+ * @changes: JSON object {"field": [before, after], ...} with personal data
+ *   already hashed or masked by the caller, or NULL
+ *
+ * The sequence number is assigned by mz_audit_append.
+ */
+typedef struct
+{
+  gint64 time_usec;
+  const char *office;
+  const char *plugin;
+  const char *plugin_version;
+  const char *actor_user;
+  const char *actor_role;
+  const char *actor_session;
+  const char *actor_address;
+  const char *action;
+  const char *object_kind;
+  gint64 object_id;
+  const char *outcome;
+  const char *reason;
+  const char *correlation_id;
+  const char *changes;
+} MzAuditEntry;
+
+typedef struct _MzAudit MzAudit;
+
+/**
+ * MzAuditOptions:
+ * @key_path: the office's Ed25519 secret key file (created 0600 on first use;
+ *   refused if group- or world-readable); the public key is kept beside it
+ *   as KEY_PATH.pub and in the database
+ * @checkpoint_every: sign a checkpoint after this many new entries (0 = 1000)
+ * @checkpoint_seconds: ... or when the last one is this old (0 = 60)
+ */
+typedef struct
+{
+  const char *key_path;
+  guint checkpoint_every;
+  guint checkpoint_seconds;
+} MzAuditOptions;
+
+/* Creates the audit tables in @db if they are missing and loads the key.
+ * @db is the host's writer connection; the audit log keeps no connection
+ * of its own. */
+MzAudit *mz_audit_open (sqlite3 *db, const MzAuditOptions *options, GError **error);
+void mz_audit_free (MzAudit *audit);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MzAudit, mz_audit_free)
+
+/* Appends one entry.  Must be called inside an open write transaction on
+ * the @db given to mz_audit_open; the entry commits or rolls back with it.
+ * After a rollback the caller calls mz_audit_rollback so that the in-memory
+ * tree state follows the database. */
+gboolean mz_audit_append (MzAudit *audit, const MzAuditEntry *entry,
+                          gint64 *out_seq, GError **error);
+void mz_audit_rollback (MzAudit *audit);
+
+/* Inside a write transaction: signs a checkpoint if checkpoint_every
+ * entries or checkpoint_seconds have passed since the last one (@force:
+ * always, when anything is new).  @now_usec is the host clock. */
+gboolean mz_audit_checkpoint (MzAudit *audit, gint64 now_usec, gboolean force, GError **error);
+
+/**
+ * MzAuditVerifyResult:
+ * @entries: entries verified
+ * @checkpoints: checkpoint signatures verified
+ * @first_bad_seq: on failure, the first entry that is altered, missing,
+ *   inserted or reordered (0 when the failure is not one entry's)
+ */
+typedef struct
+{
+  gint64 entries;
+  gint64 checkpoints;
+  gint64 first_bad_seq;
+} MzAuditVerifyResult;
+
+/* Recomputes every leaf and root from @db (any connection, read-only is
+ * enough) and checks every checkpoint's signature with the public key
+ * stored in the database (and, if @public_key_path is not NULL, that it is
+ * the same as that file's).  On failure returns FALSE with @error naming
+ * the first bad entry and what is wrong with it. */
+gboolean mz_audit_verify (sqlite3 *db, const char *public_key_path,
+                          MzAuditVerifyResult *result, GError **error);
+
+/* An RFC 6962 inclusion proof of entry @seq against the latest checkpoint,
+ * as a JSON object (newly allocated). */
+char *mz_audit_proof (sqlite3 *db, gint64 seq, GError **error);
+
+/* Entries with time in [@from_usec, @to_usec) as JSON lines on @out. */
+gboolean mz_audit_export (sqlite3 *db, gint64 from_usec, gint64 to_usec,
+                          GOutputStream *out, GError **error);
+
+G_END_DECLS

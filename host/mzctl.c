@@ -1,0 +1,140 @@
+/* mzctl — the command-line tool for clerks' supervisors and IT staff.
+ *
+ * Each subcommand lives in the file of its concern (mzctl-plugins.c,
+ * mzctl-store.c, mzctl-audit.c); this file only dispatches.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "mz-config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mzctl.h"
+
+typedef struct
+{
+  const char *name;
+  MzctlCommandFunc func;
+  const char *summary;
+} MzctlCommand;
+
+/* Subcommands are declared here and defined in their concern's file. */
+static const MzctlCommand commands[] = {
+  /* mzctl-commands */
+  { NULL, NULL, NULL },
+};
+
+GOptionContext *
+mzctl_options_new (MzctlGlobal        *global,
+                   const char         *parameter_string,
+                   const char         *summary,
+                   const GOptionEntry *entries)
+{
+  const GOptionEntry global_entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &global->config,
+      "Configuration file (default: $MINZHENG_CONFIG)", "FILE" },
+    { "now", 0, 0, G_OPTION_ARG_STRING, &global->now,
+      "Fix the host clock, for tests and what-if runs", "YYYY-MM-DD[THH:MM:SS]" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &global->json,
+      "Machine-readable JSON on standard output", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  GOptionContext *context = g_option_context_new (parameter_string);
+
+  g_option_context_add_main_entries (context, global_entries, NULL);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, NULL);
+  if (summary != NULL)
+    g_option_context_set_summary (context, summary);
+  return context;
+}
+
+gboolean
+mzctl_parse_now (const char *now,
+                 gint64     *out_usec,
+                 GError    **error)
+{
+  g_autoptr (GTimeZone) local = NULL;
+  g_autoptr (GDateTime) dt = NULL;
+
+  *out_usec = 0;
+  if (now == NULL)
+    return TRUE;
+
+  local = g_time_zone_new_local ();
+  if (strlen (now) == 10)
+    {
+      g_autofree char *full = g_strconcat (now, "T12:00:00", NULL);
+      dt = g_date_time_new_from_iso8601 (full, local);
+    }
+  else
+    dt = g_date_time_new_from_iso8601 (now, local);
+
+  if (dt == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--now “%s” is not a date or time; give YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS",
+                   now);
+      return FALSE;
+    }
+  *out_usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
+  return TRUE;
+}
+
+void
+mzctl_fail (const char   *command,
+            const GError *error)
+{
+  g_printerr ("mzctl %s: %s\n", command, error->message);
+}
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, "Usage: mzctl COMMAND [OPTION…]\n\nCommands:\n");
+  for (const MzctlCommand *c = commands; c->name != NULL; c++)
+    fprintf (out, "  %-10s %s\n", c->name, c->summary);
+  fprintf (out, "\nRun “mzctl COMMAND --help” for a command’s options.\n");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  MzctlGlobal global = { 0 };
+  int status;
+
+  setlocale (LC_ALL, "");
+
+  if (argc < 2)
+    {
+      usage (stderr);
+      return 2;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
+    {
+      usage (stdout);
+      return 0;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("mzctl %s\n", MZ_VERSION);
+      return 0;
+    }
+
+  for (const MzctlCommand *c = commands; c->name != NULL; c++)
+    {
+      if (strcmp (c->name, argv[1]) != 0)
+        continue;
+      status = c->func (&global, argc - 1, argv + 1);
+      g_free (global.config);
+      g_free (global.now);
+      return status;
+    }
+
+  fprintf (stderr, "mzctl: unknown command “%s”\n\n", argv[1]);
+  usage (stderr);
+  return 2;
+}

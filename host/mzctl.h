@@ -1,0 +1,37 @@
+/* minzheng host — what mzctl's subcommands share.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Options every subcommand accepts, parsed by each subcommand's own
+ * GOptionContext together with its own entries (see mzctl_options_new). */
+typedef struct
+{
+  char *config;   /* --config FILE (else $MINZHENG_CONFIG) */
+  char *now;      /* --now "YYYY-MM-DD[THH:MM:SS]" fixes the host clock */
+  gboolean json;  /* --json: machine-readable output on stdout */
+} MzctlGlobal;
+
+/* A context with the global entries and @entries; @parameter_string as in
+ * g_option_context_new ("FILE").  Parse it with g_option_context_parse. */
+GOptionContext *mzctl_options_new (MzctlGlobal       *global,
+                                   const char        *parameter_string,
+                                   const char        *summary,
+                                   const GOptionEntry *entries);
+
+/* Parses --now into microseconds since the epoch (office-local when no
+ * zone is given).  Returns 0 when @now is NULL. */
+gboolean mzctl_parse_now (const char *now, gint64 *out_usec, GError **error);
+
+/* Prints "mzctl <command>: <message>" to stderr, then the hint if any. */
+void mzctl_fail (const char *command, const GError *error);
+
+/* One subcommand: argv[0] is the subcommand's name. Returns the exit status. */
+typedef int (*MzctlCommandFunc) (MzctlGlobal *global, int argc, char **argv);
+
+G_END_DECLS
