@@ -32,4 +32,54 @@ void mz_services_set_now (MzServices *services, gint64 now_usec);
 void mz_services_attach_plugin (MzServices *services, MzPlugin *plugin);
 void mz_services_detach_plugin (MzServices *services, MzPlugin *plugin);
 
+/* --- what mzctl, minzhengd, the HTTP API, tests and benchmarks call ------ */
+
+/**
+ * MzActRequest:
+ * @plugin: plugin name ("marriage")
+ * @kind: kind name ("registration")
+ * @action: action name ("register")
+ * @record_id: the record acted on; 0 for create actions
+ * @expected_version: the version the caller read; an action on a record
+ *   whose version differs is refused with MZ_RULE_ERROR_STALE (0 = do not check)
+ * @inputs: field name → value as text (char * → char *), may be NULL
+ * @actor: who acts (permission checks and audit)
+ * @reason: the caller's reason, or NULL
+ * @correlation_id: ties the audit entries of one request together, or NULL
+ */
+typedef struct
+{
+  const char *plugin;
+  const char *kind;
+  const char *action;
+  gint64 record_id;
+  gint64 expected_version;
+  GHashTable *inputs;
+  const MzActor *actor;
+  const char *reason;
+  const char *correlation_id;
+} MzActRequest;
+
+typedef struct
+{
+  gint64 record_id;
+  gint64 version;
+  char state[64];
+} MzActResult;
+
+/* Performs one action: validation, permission, guard, effect, the write
+ * and its audit entry, in one transaction.  Thread-safe: concurrent callers
+ * are group-committed, and each returns only once its own change is
+ * durable; a refused action does not spoil the others in its batch. */
+gboolean mz_services_act (MzServices *services, const MzActRequest *request,
+                          MzActResult *result, GError **error);
+
+/* Performs @n_requests actions in ONE transaction, all or nothing (import).
+ * On failure returns FALSE and, for every refused request, sets
+ * errors[i] (an array of @n_requests GError * the caller provides and frees);
+ * @error summarises.  Each entry is audited with @audit_action ("import"). */
+gboolean mz_services_act_all (MzServices *services, const MzActRequest *requests,
+                              gsize n_requests, const char *audit_action,
+                              MzActResult *results, GError **errors, GError **error);
+
 G_END_DECLS
