@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "sdk-private.h"
+
 G_DEFINE_QUARK (mz-field-error-quark, mz_field_error)
 G_DEFINE_QUARK (mz-rule-error-quark, mz_rule_error)
 
@@ -59,9 +61,31 @@ mz_field_error_set (GError    **error,
   return FALSE;
 }
 
-/* The code is the text between the last " [" and a closing "]" that ends
- * the message; anything else is not a code, and we say so with NULL rather
- * than guess. */
+gboolean
+mz_sdk_error_set (GError     **error,
+                  MzFieldError code,
+                  const char  *rule,
+                  const char  *format,
+                  ...)
+{
+  va_list ap;
+  g_autofree char *reason = NULL;
+
+  g_return_val_if_fail (rule != NULL, FALSE);
+  g_return_val_if_fail (format != NULL, FALSE);
+
+  va_start (ap, format);
+  reason = g_strdup_vprintf (format, ap);
+  va_end (ap);
+
+  g_set_error (error, MZ_FIELD_ERROR, code, "%s [%s]", reason, rule);
+  return FALSE;
+}
+
+/* The code is the text between the last "[" and the "]" that ends the
+ * message, made of the characters codes use (letters, digits, "_", ".",
+ * "-"); anything else, such as "[见附件 1]" or "[a b]", is not a code, and we
+ * say so with NULL rather than guess. */
 static const char *
 find_code (const char *message, gsize *len)
 {
@@ -73,6 +97,9 @@ find_code (const char *message, gsize *len)
   open = g_strrstr (message, "[");
   if (open == NULL || open[1] == ']')
     return NULL;
+  for (const char *p = open + 1; p < message + n - 1; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '.' && *p != '-')
+      return NULL;
   *len = (gsize) (message + n - 1 - (open + 1));
   return open + 1;
 }
