@@ -56,6 +56,9 @@ test_id_valid_examples (void)
   g_assert_true (mz_id_number_parse ("320106199612310042", "2024-06-01", FALSE, &id, &error));
   g_assert_no_error (error);
   g_assert_cmpint (id.sex, ==, MZ_SEX_FEMALE);
+  /* Weighted sum divisible by 11: the check character is 1. */
+  g_assert_true (mz_id_number_parse ("450222199001010061", NULL, FALSE, &id, &error));
+  g_assert_no_error (error);
   g_assert_true (mz_id_number_parse ("110105198001011238", NULL, FALSE, &id, &error));
   g_assert_no_error (error);
   g_assert_cmpint (id.sex, ==, MZ_SEX_MALE);
@@ -258,6 +261,11 @@ test_uscc_valid_examples (void)
   g_assert_no_error (error);
   g_assert_cmpint (code.type, ==, MZ_USCC_PRIVATE_NONPROFIT);
   g_assert_cmpstr (code.division, ==, "450222");
+  g_assert_true (code.inner_check_ok);
+
+  /* Weighted sum divisible by 31: the check character is 0, not 31. */
+  g_assert_true (mz_uscc_parse ("51450222MJ00002450", &code, &error));
+  g_assert_no_error (error);
   g_assert_true (code.inner_check_ok);
 
   /* An enterprise: valid, but not registered by civil affairs. */
