@@ -1,0 +1,103 @@
+/* marriage plugin — what plugin.c shares with the kind and report files.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <minzheng/minzheng.h>
+
+G_BEGIN_DECLS
+
+/* The host table and this plugin's handle, set once by init before any
+ * kind is registered, and read-only afterwards. */
+extern const MzHost *mz_marriage_host;
+extern MzPlugin *mz_marriage_self;
+
+extern const MzKindDef mz_marriage_registration_kind;
+extern const MzKindDef mz_marriage_divorce_kind;
+extern const MzKindDef mz_marriage_replacement_kind;
+extern const MzDueDef mz_marriage_due[];
+extern const MzReportDef mz_marriage_report;
+
+/* Enum values shared by several kinds. */
+extern const MzEnumValue mz_marriage_sex_values[];
+extern const MzEnumValue mz_marriage_side_values[];
+
+/* A value of the action: what the caller supplied, else what the record
+ * held before the action (NULL / @fallback when neither has it). */
+const char *mz_marriage_value_text (MzAction *action, const char *field);
+gint64 mz_marriage_value_int64 (MzAction *action, const char *field, gint64 fallback);
+
+/* Refuses with a field error when @field has no value in the action. */
+gboolean mz_marriage_value_require (MzAction   *action,
+                                    const char *field,
+                                    const char *label,
+                                    GError    **error);
+
+/* Refuses an import whose @date is after the host's today. */
+gboolean mz_marriage_date_not_future (MzAction   *action,
+                                      const char *field,
+                                      const char *label,
+                                      GError    **error);
+
+/**
+ * MzMarriageFound:
+ * the first record an action_find returned: its id, state and certificate number
+ */
+typedef struct
+{
+  gint64 id;
+  char state[32];
+  char certificate[40];
+  char man_id[19];
+  char woman_id[19];
+  gint64 marriage;
+} MzMarriageFound;
+
+/* The first record of @kind with @field == @value (in one of @states when
+ * not NULL); @found->id is 0 when there is none. */
+gboolean mz_marriage_find_first (MzAction           *action,
+                                 const char         *kind,
+                                 const char         *field,
+                                 const char         *value,
+                                 const char *const  *states,
+                                 MzMarriageFound    *found,
+                                 GError            **error);
+
+/* Draws the next number of @prefix for the year of @date from this office's
+ * counter and sets @field to the formatted certificate number.  A number
+ * already held by an imported record of @kind is passed over (drawn again),
+ * so live numbering continues after imported history without duplicates
+ * and every number up to the counter is held by some record. */
+gboolean mz_marriage_certificate_assign (MzAction   *action,
+                                         const char *kind,
+                                         const char *prefix,
+                                         const char *date,
+                                         const char *field,
+                                         GError    **error);
+
+/* Sets processing_days to the days from @accepted to @completed; when
+ * @accepted is NULL the matter was accepted and completed the same day,
+ * and accepted_date is set to @completed. */
+gboolean mz_marriage_processing_days_set (MzAction   *action,
+                                          const char *accepted,
+                                          const char *completed,
+                                          GError    **error);
+
+/* Every record of @kind with @field == @value (in one of @states when not
+ * NULL), as an array of MzMarriageFound in id order; NULL on error. */
+GArray *mz_marriage_find_all (MzAction           *action,
+                              const char         *kind,
+                              const char         *field,
+                              const char         *value,
+                              const char *const  *states,
+                              GError            **error);
+
+/* TRUE when the marriage @registration_id has a registered divorce
+ * (离婚登记) in this office's records. */
+gboolean mz_marriage_is_divorced (MzAction *action,
+                                  gint64    registration_id,
+                                  gboolean *divorced,
+                                  GError  **error);
+
+G_END_DECLS
