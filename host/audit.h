@@ -143,6 +143,14 @@ gboolean mz_audit_verify (sqlite3 *db, const char *public_key_path,
  * as a JSON object (newly allocated). */
 char *mz_audit_proof (sqlite3 *db, gint64 seq, GError **error);
 
+/* Checks a proof printed by mz_audit_proof without the database: the
+ * entry's content against its leaf hash, the path against the checkpoint's
+ * root, and the checkpoint's signature with the public key in the proof,
+ * which must equal the key in @public_key_path when that is not NULL.
+ * @out_seq: (optional) the entry the proof is about. */
+gboolean mz_audit_proof_check (const char *proof_json, const char *public_key_path,
+                               gint64 *out_seq, GError **error);
+
 /* Entries with time in [@from_usec, @to_usec) as JSON lines on @out. */
 gboolean mz_audit_export (sqlite3 *db, gint64 from_usec, gint64 to_usec,
                           GOutputStream *out, GError **error);

@@ -23,6 +23,7 @@ typedef struct
 /* Subcommands are declared here and defined in their concern's file. */
 static const MzctlCommand commands[] = {
   /* mzctl-commands */
+  { "audit", mzctl_cmd_audit, "Verify the audit log, print inclusion proofs, export entries" },
   { NULL, NULL, NULL },
 };
 

@@ -34,4 +34,7 @@ void mzctl_fail (const char *command, const GError *error);
 /* One subcommand: argv[0] is the subcommand's name. Returns the exit status. */
 typedef int (*MzctlCommandFunc) (MzctlGlobal *global, int argc, char **argv);
 
+/* mzctl-audit.c: verify, proof, check-proof, export. */
+int mzctl_cmd_audit (MzctlGlobal *global, int argc, char **argv);
+
 G_END_DECLS

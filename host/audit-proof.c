@@ -1,0 +1,423 @@
+/* minzheng host — inclusion proofs and JSON-lines export of the audit log.
+ *
+ * A proof is self-contained: the entry's columns, its leaf hash, the audit
+ * path, the signed checkpoint and the public key, so that the centre or a
+ * court can check it without the database (mz_audit_proof_check).  Only the
+ * public key has to come from elsewhere (KEY.pub) for the check to mean
+ * that the office signed it.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "audit-private.h"
+
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+#define PROOF_FORMAT "minzheng-audit-proof-v1"
+#define ROW_SQL "SELECT seq, " MZ_AUDIT_ENTRY_COLUMNS ", leaf_hash FROM audit_entries"
+
+static const char *const text_columns[] = {
+  "office", "plugin", "plugin_version", "actor_user", "actor_role",
+  "actor_session", "actor_address", "action", "object_kind", NULL,
+  "outcome", "reason", "correlation_id", "changes",
+};
+
+static void
+add_hex (JsonBuilder  *b,
+         const char   *name,
+         const guint8 *data,
+         gsize         len)
+{
+  g_autofree char *hex = mz_audit_hex (data, len);
+
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, hex);
+}
+
+/* The row of ROW_SQL as a JSON object; columns keep their names. */
+static void
+add_entry_object (JsonBuilder  *b,
+                  sqlite3_stmt *stmt)
+{
+  gint64 time_usec = sqlite3_column_int64 (stmt, 1);
+  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (time_usec / G_USEC_PER_SEC);
+  g_autofree char *iso = dt != NULL ? g_date_time_format_iso8601 (dt) : NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "seq");
+  json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 0));
+  json_builder_set_member_name (b, "time");
+  json_builder_add_string_value (b, iso);
+  json_builder_set_member_name (b, "time_usec");
+  json_builder_add_int_value (b, time_usec);
+  for (int i = 0; i < (int) G_N_ELEMENTS (text_columns); i++)
+    {
+      int col = 2 + i;
+
+      if (text_columns[i] == NULL)
+        {
+          json_builder_set_member_name (b, "object_id");
+          json_builder_add_int_value (b, sqlite3_column_int64 (stmt, col));
+          continue;
+        }
+      json_builder_set_member_name (b, text_columns[i]);
+      if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+        json_builder_add_null_value (b);
+      else
+        json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, col));
+    }
+  add_hex (b, "leaf_hash", sqlite3_column_blob (stmt, 1 + MZ_AUDIT_ENTRY_COLUMN_COUNT),
+           (gsize) sqlite3_column_bytes (stmt, 1 + MZ_AUDIT_ENTRY_COLUMN_COUNT));
+  json_builder_end_object (b);
+}
+
+static char *
+builder_to_string (JsonBuilder *b,
+                   gboolean     pretty)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+
+  json_generator_set_pretty (gen, pretty);
+  json_generator_set_root (gen, root);
+  return json_generator_to_data (gen, NULL);
+}
+
+/* All leaf hashes of the first @n entries, back to back; the proof is
+ * computed from the stored hashes, and the checker recomputes the leaf of
+ * the one entry it is given. */
+static guint8 *
+read_leaves (sqlite3          *db,
+             const MzHashAlgo *algo,
+             guint64           n,
+             GError          **error)
+{
+  g_autofree guint8 *leaves = g_malloc (MAX (1, n * algo->digest_size));
+  sqlite3_stmt *stmt = NULL;
+  guint64 i = 0;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT seq, leaf_hash FROM audit_entries WHERE seq <= ? ORDER BY seq",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      mz_audit_set_storage_error (error, db, "读取叶哈希");
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, (gint64) n);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (sqlite3_column_int64 (stmt, 0) != (gint64) i + 1 ||
+          (gsize) sqlite3_column_bytes (stmt, 1) != algo->digest_size)
+        break;
+      memcpy (leaves + i * algo->digest_size, sqlite3_column_blob (stmt, 1), algo->digest_size);
+      i++;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      mz_audit_set_storage_error (error, db, "读取叶哈希");
+      return NULL;
+    }
+  if (i != n)
+    {
+      g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_MISSING,
+                   "第 %" G_GUINT64_FORMAT " 条审计记录缺失或损坏，无法生成证明；请先运行 mzctl audit verify [audit.removed]",
+                   i + 1);
+      return NULL;
+    }
+  return g_steal_pointer (&leaves);
+}
+
+char *
+mz_audit_proof (sqlite3  *db,
+                gint64    seq,
+                GError  **error)
+{
+  const MzHashAlgo *algo = NULL;
+  guint8 public_key[crypto_sign_PUBLICKEYBYTES];
+  gboolean has_key = FALSE;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (GByteArray) path = NULL;
+  g_autofree guint8 *leaves = NULL;
+  sqlite3_stmt *cp = NULL;
+  sqlite3_stmt *row = NULL;
+  guint64 tree_size;
+  char *json = NULL;
+
+  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!mz_audit_meta_read (db, &algo, public_key, &has_key, error))
+    return NULL;
+  if (sqlite3_prepare_v2 (db, "SELECT id, tree_size, root_hash, time_usec, signature, key_id"
+                              " FROM audit_checkpoints ORDER BY id DESC LIMIT 1", -1, &cp, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, ROW_SQL " WHERE seq = ?", -1, &row, NULL) != SQLITE_OK)
+    {
+      mz_audit_set_storage_error (error, db, "读取检查点");
+      goto out;
+    }
+  if (sqlite3_step (cp) != SQLITE_ROW || !has_key)
+    {
+      g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_NOT_FOUND,
+                   "审计日志还没有签名的检查点，无法为第 %" G_GINT64_FORMAT " 条生成证明 [audit.checkpoint.none]", seq);
+      goto out;
+    }
+  tree_size = (guint64) sqlite3_column_int64 (cp, 1);
+  sqlite3_bind_int64 (row, 1, seq);
+  if (seq < 1 || (guint64) seq > tree_size || sqlite3_step (row) != SQLITE_ROW)
+    {
+      g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_NOT_FOUND,
+                   "第 %" G_GINT64_FORMAT " 条审计记录不在最新检查点 #%" G_GINT64_FORMAT "（共 %" G_GUINT64_FORMAT " 条）之内 [audit.proof.not_covered]",
+                   seq, (gint64) sqlite3_column_int64 (cp, 0), tree_size);
+      goto out;
+    }
+  leaves = read_leaves (db, algo, tree_size, error);
+  if (leaves == NULL)
+    goto out;
+  path = mz_merkle_inclusion_path (algo, leaves, tree_size, (guint64) seq - 1);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, PROOF_FORMAT);
+  json_builder_set_member_name (b, "hash");
+  json_builder_add_string_value (b, algo->name);
+  json_builder_set_member_name (b, "seq");
+  json_builder_add_int_value (b, seq);
+  json_builder_set_member_name (b, "leaf_index");
+  json_builder_add_int_value (b, seq - 1);
+  json_builder_set_member_name (b, "entry");
+  add_entry_object (b, row);
+  json_builder_set_member_name (b, "path");
+  json_builder_begin_array (b);
+  for (gsize i = 0; i < path->len / algo->digest_size; i++)
+    {
+      g_autofree char *hex = mz_audit_hex (path->data + i * algo->digest_size, algo->digest_size);
+      json_builder_add_string_value (b, hex);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "checkpoint");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, sqlite3_column_int64 (cp, 0));
+  json_builder_set_member_name (b, "tree_size");
+  json_builder_add_int_value (b, (gint64) tree_size);
+  add_hex (b, "root_hash", sqlite3_column_blob (cp, 2), (gsize) sqlite3_column_bytes (cp, 2));
+  json_builder_set_member_name (b, "time_usec");
+  json_builder_add_int_value (b, sqlite3_column_int64 (cp, 3));
+  add_hex (b, "signature", sqlite3_column_blob (cp, 4), (gsize) sqlite3_column_bytes (cp, 4));
+  json_builder_set_member_name (b, "key_id");
+  json_builder_add_string_value (b, (const char *) sqlite3_column_text (cp, 5));
+  json_builder_end_object (b);
+  add_hex (b, "public_key", public_key, sizeof public_key);
+  json_builder_end_object (b);
+  json = builder_to_string (b, TRUE);
+
+out:
+  sqlite3_finalize (cp);
+  sqlite3_finalize (row);
+  return json;
+}
+
+static gboolean
+proof_invalid (GError    **error,
+               const char *what)
+{
+  g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_ALTERED,
+               "包含证明无效：%s [audit.proof.invalid]", what);
+  return FALSE;
+}
+
+static gboolean
+member_hex (JsonObject *o,
+            const char *name,
+            guint8     *out,
+            gsize       len)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return FALSE;
+  return mz_audit_unhex (json_node_get_string (node), out, len);
+}
+
+static JsonObject *
+member_object (JsonObject *o,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static JsonArray *
+member_array (JsonObject *o,
+              const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static const char *
+member_text (JsonObject *o,
+             const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* The proof's entry as MzAuditEntry, strings borrowed from @o. */
+static void
+entry_from_json (JsonObject   *o,
+                 MzAuditEntry *e)
+{
+  const char **slots[] = {
+    &e->office, &e->plugin, &e->plugin_version, &e->actor_user, &e->actor_role,
+    &e->actor_session, &e->actor_address, &e->action, &e->object_kind, NULL,
+    &e->outcome, &e->reason, &e->correlation_id, &e->changes,
+  };
+
+  memset (e, 0, sizeof *e);
+  e->time_usec = json_object_get_int_member_with_default (o, "time_usec", 0);
+  e->object_id = json_object_get_int_member_with_default (o, "object_id", 0);
+  for (gsize i = 0; i < G_N_ELEMENTS (slots); i++)
+    if (slots[i] != NULL)
+      *slots[i] = member_text (o, text_columns[i]);
+}
+
+gboolean
+mz_audit_proof_check (const char *proof_json,
+                      const char *public_key_path,
+                      gint64     *out_seq,
+                      GError    **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree guint8 *path = NULL;
+  g_auto (MzAuditCanon) canon = { 0 };
+  guint8 public_key[crypto_sign_PUBLICKEYBYTES];
+  guint8 root[MZ_HASH_MAX_SIZE], leaf[MZ_HASH_MAX_SIZE], stored_leaf[MZ_HASH_MAX_SIZE];
+  guint8 signature[crypto_sign_BYTES];
+  guint8 message[MZ_AUDIT_CHECKPOINT_MESSAGE_MAX];
+  gsize message_len = 0;
+  const MzHashAlgo *algo;
+  JsonObject *proof, *entry, *cp;
+  JsonArray *steps;
+  MzAuditEntry e;
+  gint64 seq, tree_size;
+
+  g_return_val_if_fail (proof_json != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (sodium_init () < 0)
+    return proof_invalid (error, "无法初始化 libsodium");
+  if (!json_parser_load_from_data (parser, proof_json, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return proof_invalid (error, "不是 JSON 对象");
+  proof = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (member_text (proof, "format"), PROOF_FORMAT) != 0)
+    return proof_invalid (error, "format 不是 " PROOF_FORMAT);
+  algo = mz_hash_algo_lookup (member_text (proof, "hash") != NULL ? member_text (proof, "hash") : "");
+  entry = member_object (proof, "entry");
+  cp = member_object (proof, "checkpoint");
+  steps = member_array (proof, "path");
+  if (algo == NULL || entry == NULL || cp == NULL || steps == NULL)
+    return proof_invalid (error, "缺少 hash、entry、checkpoint 或 path");
+
+  seq = json_object_get_int_member_with_default (proof, "seq", 0);
+  tree_size = json_object_get_int_member_with_default (cp, "tree_size", 0);
+  if (out_seq != NULL)
+    *out_seq = seq;
+  if (seq < 1 || tree_size < seq || json_object_get_int_member_with_default (entry, "seq", 0) != seq)
+    return proof_invalid (error, "seq 与 tree_size 不一致");
+
+  entry_from_json (entry, &e);
+  if (e.action == NULL || e.outcome == NULL)
+    return proof_invalid (error, "记录缺少 action 或 outcome");
+  mz_audit_canon_entry (&canon, seq, &e);
+  mz_merkle_leaf_hash_prefixed (algo, canon.data, canon.len, leaf);
+  if (!member_hex (entry, "leaf_hash", stored_leaf, algo->digest_size) ||
+      memcmp (leaf, stored_leaf, algo->digest_size) != 0)
+    return proof_invalid (error, "记录内容与其叶哈希不符（记录被改动）");
+
+  path = g_malloc (MAX (1, json_array_get_length (steps) * algo->digest_size));
+  for (guint i = 0; i < json_array_get_length (steps); i++)
+    {
+      JsonNode *node = json_array_get_element (steps, i);
+
+      if (json_node_get_value_type (node) != G_TYPE_STRING ||
+          !mz_audit_unhex (json_node_get_string (node), path + i * algo->digest_size, algo->digest_size))
+        return proof_invalid (error, "path 中有不是哈希值的元素");
+    }
+  if (!member_hex (cp, "root_hash", root, algo->digest_size) ||
+      !mz_merkle_inclusion_verify (algo, (guint64) seq - 1, (guint64) tree_size, leaf, path,
+                                   json_array_get_length (steps), root))
+    return proof_invalid (error, "由记录和路径算出的根哈希与检查点的根哈希不符");
+
+  if (!member_hex (proof, "public_key", public_key, sizeof public_key))
+    return proof_invalid (error, "缺少 public_key");
+  if (public_key_path != NULL)
+    {
+      guint8 expected[crypto_sign_PUBLICKEYBYTES];
+
+      if (!mz_audit_public_key_read (public_key_path, expected, error))
+        return FALSE;
+      if (sodium_memcmp (expected, public_key, sizeof expected) != 0)
+        {
+          g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_KEY,
+                       "证明所附公钥与公钥文件 %s 不符 [audit.key.mismatch]", public_key_path);
+          return FALSE;
+        }
+    }
+  mz_audit_checkpoint_message (algo, (guint64) tree_size,
+                               json_object_get_int_member_with_default (cp, "time_usec", 0),
+                               root, message, &message_len);
+  if (!member_hex (cp, "signature", signature, sizeof signature) ||
+      crypto_sign_verify_detached (signature, message, message_len, public_key) != 0)
+    {
+      g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_SIGNATURE,
+                   "包含证明中检查点 #%" G_GINT64_FORMAT " 的签名无效 [audit.checkpoint.signature]",
+                   json_object_get_int_member_with_default (cp, "id", 0));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+mz_audit_export (sqlite3       *db,
+                 gint64         from_usec,
+                 gint64         to_usec,
+                 GOutputStream *out,
+                 GError       **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+  int rc = SQLITE_DONE;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (out), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (sqlite3_prepare_v2 (db, ROW_SQL " WHERE time_usec >= ? AND time_usec < ? ORDER BY seq",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return mz_audit_set_storage_error (error, db, "导出");
+  sqlite3_bind_int64 (stmt, 1, from_usec);
+  sqlite3_bind_int64 (stmt, 2, to_usec);
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autofree char *line = NULL;
+      g_autofree char *text = NULL;
+
+      add_entry_object (b, stmt);
+      text = builder_to_string (b, FALSE);
+      line = g_strconcat (text, "\n", NULL);
+      ok = g_output_stream_write_all (out, line, strlen (line), NULL, NULL, error);
+    }
+  sqlite3_finalize (stmt);
+  if (ok && rc != SQLITE_DONE)
+    return mz_audit_set_storage_error (error, db, "导出");
+  return ok;
+}

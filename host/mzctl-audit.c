@@ -1,0 +1,363 @@
+/* mzctl audit — verify the audit log, print and check inclusion proofs,
+ * export entries as JSON lines.
+ *
+ * Every subcommand opens the office database read-only: verification of a
+ * copied database (offline, at the centre) works the same as on the
+ * office's own machine.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <stdio.h>
+#include <string.h>
+#include <gio/gunixoutputstream.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "audit.h"
+#include "mzctl.h"
+
+#define MZCTL_ERROR (mzctl_audit_error_quark ())
+static G_DEFINE_QUARK (mzctl-audit-error-quark, mzctl_audit_error)
+
+typedef struct
+{
+  char *database;
+  char *public_key;
+} AuditArgs;
+
+static void
+audit_args_clear (AuditArgs *args)
+{
+  g_free (args->database);
+  g_free (args->public_key);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AuditArgs, audit_args_clear)
+
+static sqlite3 *
+open_database (const AuditArgs *args,
+               GError         **error)
+{
+  sqlite3 *db = NULL;
+
+  if (args->database == NULL)
+    {
+      g_set_error (error, MZCTL_ERROR, 0,
+                   "未指定办公室数据库：请用 --database FILE 指定 [mzctl.database.missing]");
+      return NULL;
+    }
+  if (!g_file_test (args->database, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, MZCTL_ERROR, 0,
+                   "数据库文件 %s 不存在 [mzctl.database.not_found]", args->database);
+      return NULL;
+    }
+  if (sqlite3_open_v2 (args->database, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, MZCTL_ERROR, 0, "无法打开数据库 %s：%s [mzctl.database.open]",
+                   args->database, sqlite3_errmsg (db));
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_busy_timeout (db, 5000);
+  return db;
+}
+
+/* Exit status 1 for a failed check or I/O, 2 for a usage mistake. */
+static int
+fail (const char   *command,
+      const GError *error,
+      int           status)
+{
+  mzctl_fail (command, error);
+  return status;
+}
+
+static GOptionContext *
+context_new (MzctlGlobal       *global,
+             AuditArgs         *args,
+             const char        *parameter_string,
+             const char        *summary,
+             const GOptionEntry *extra)
+{
+  GOptionContext *context;
+  const GOptionEntry entries[] = {
+    { "database", 'd', 0, G_OPTION_ARG_FILENAME, &args->database,
+      "Office database file (e.g. a copy taken for offline verification)", "FILE" },
+    { "public-key", 'k', 0, G_OPTION_ARG_FILENAME, &args->public_key,
+      "Office public key file (KEY.pub) the log must be signed with", "FILE" },
+    G_OPTION_ENTRY_NULL
+  };
+
+  context = mzctl_options_new (global, parameter_string, summary, entries);
+  if (extra != NULL)
+    {
+      GOptionGroup *group = g_option_group_new ("command", "Command options", "Show command options", NULL, NULL);
+      g_option_group_add_entries (group, extra);
+      g_option_context_add_group (context, group);
+    }
+  return context;
+}
+
+static void
+print_json_result (gboolean                   ok,
+                   const MzAuditVerifyResult *result,
+                   const GError              *error)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ok");
+  json_builder_add_boolean_value (b, ok);
+  json_builder_set_member_name (b, "entries");
+  json_builder_add_int_value (b, result->entries);
+  json_builder_set_member_name (b, "checkpoints");
+  json_builder_add_int_value (b, result->checkpoints);
+  if (!ok)
+    {
+      const char *open = strrchr (error->message, '[');
+      g_autofree char *code = NULL;
+
+      if (open != NULL && g_str_has_suffix (open, "]"))
+        code = g_strndup (open + 1, strlen (open) - 2);
+      json_builder_set_member_name (b, "first_bad_seq");
+      json_builder_add_int_value (b, result->first_bad_seq);
+      json_builder_set_member_name (b, "code");
+      json_builder_add_string_value (b, code);
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, error->message);
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+}
+
+static int
+cmd_verify (MzctlGlobal *global,
+            int          argc,
+            char       **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (AuditArgs) args = { 0 };
+  g_autoptr (GOptionContext) context =
+    context_new (global, &args, NULL, "Recompute every leaf and root and check every checkpoint signature.", NULL);
+  MzAuditVerifyResult result = { 0 };
+  sqlite3 *db;
+  gboolean ok;
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail ("audit verify", error, 2);
+  db = open_database (&args, &error);
+  if (db == NULL)
+    return fail ("audit verify", error, 1);
+  ok = mz_audit_verify (db, args.public_key, &result, &error);
+  sqlite3_close (db);
+
+  if (global->json)
+    print_json_result (ok, &result, error);
+  if (!ok)
+    {
+      if (!global->json)
+        mzctl_fail ("audit verify", error);
+      return 1;
+    }
+  if (!global->json)
+    printf ("verified %" G_GINT64_FORMAT " entries, %" G_GINT64_FORMAT " checkpoints\n",
+            result.entries, result.checkpoints);
+  return 0;
+}
+
+static int
+cmd_proof (MzctlGlobal *global,
+           int          argc,
+           char       **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (AuditArgs) args = { 0 };
+  gboolean check = FALSE;
+  const GOptionEntry extra[] = {
+    { "verify", 0, 0, G_OPTION_ARG_NONE, &check, "Check the proof before printing it", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr (GOptionContext) context =
+    context_new (global, &args, "SEQ", "Print the inclusion proof of entry SEQ against the latest checkpoint.", extra);
+  g_autofree char *proof = NULL;
+  guint64 seq = 0;
+  sqlite3 *db;
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail ("audit proof", error, 2);
+  if (argc != 2 || !g_ascii_string_to_unsigned (argv[1], 10, 1, G_MAXINT64, &seq, NULL))
+    {
+      g_printerr ("mzctl audit proof: 请给出一个审计记录序号 SEQ（正整数） [mzctl.audit.seq]\n");
+      return 2;
+    }
+  db = open_database (&args, &error);
+  if (db == NULL)
+    return fail ("audit proof", error, 1);
+  proof = mz_audit_proof (db, (gint64) seq, &error);
+  sqlite3_close (db);
+  if (proof == NULL)
+    return fail ("audit proof", error, 1);
+  if (check && !mz_audit_proof_check (proof, args.public_key, NULL, &error))
+    return fail ("audit proof", error, 1);
+  printf ("%s\n", proof);
+  return 0;
+}
+
+static int
+cmd_check_proof (MzctlGlobal *global,
+                 int          argc,
+                 char       **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (AuditArgs) args = { 0 };
+  g_autoptr (GOptionContext) context =
+    context_new (global, &args, "FILE", "Check a proof printed by “mzctl audit proof” (FILE, or - for standard input).", NULL);
+  g_autofree char *text = NULL;
+  gint64 seq = 0;
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail ("audit check-proof", error, 2);
+  if (argc != 2)
+    {
+      g_printerr ("mzctl audit check-proof: 请给出证明文件 FILE [mzctl.audit.file]\n");
+      return 2;
+    }
+  if (strcmp (argv[1], "-") == 0)
+    {
+      g_autoptr (GString) buffer = g_string_new (NULL);
+      char chunk[4096];
+      size_t n;
+
+      while ((n = fread (chunk, 1, sizeof chunk, stdin)) > 0)
+        g_string_append_len (buffer, chunk, (gssize) n);
+      text = g_string_free (g_steal_pointer (&buffer), FALSE);
+    }
+  else if (!g_file_get_contents (argv[1], &text, NULL, &error))
+    return fail ("audit check-proof", error, 1);
+  if (!mz_audit_proof_check (text, args.public_key, &seq, &error))
+    return fail ("audit check-proof", error, 1);
+  printf ("proof of entry %" G_GINT64_FORMAT " verified%s\n", seq,
+          args.public_key != NULL ? " with the given public key" : " with the public key it carries");
+  return 0;
+}
+
+/* A "YYYY-MM-DD" office-local day, as microseconds since the epoch at its
+ * start; the office is in China, whose civil time is Asia/Shanghai. */
+static gboolean
+parse_day (const char *option,
+           const char *text,
+           int         add_days,
+           gint64     *out,
+           GError    **error)
+{
+  g_autoptr (GTimeZone) zone = g_time_zone_new_identifier ("Asia/Shanghai");
+  g_autoptr (GDateTime) dt = NULL;
+  g_autoptr (GDateTime) shifted = NULL;
+  int y = 0, m = 0, d = 0;
+  char rest = 0;
+
+  if (zone == NULL)
+    zone = g_time_zone_new_local ();
+  if (text == NULL || sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &rest) != 3 ||
+      !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+    {
+      g_set_error (error, MZCTL_ERROR, 0, "%s 应为日期 YYYY-MM-DD，而不是“%s” [mzctl.date]",
+                   option, text != NULL ? text : "");
+      return FALSE;
+    }
+  dt = g_date_time_new (zone, y, m, d, 0, 0, 0);
+  shifted = g_date_time_add_days (dt, add_days);
+  *out = g_date_time_to_unix (shifted) * G_USEC_PER_SEC;
+  return TRUE;
+}
+
+static int
+cmd_export (MzctlGlobal *global,
+            int          argc,
+            char       **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (AuditArgs) args = { 0 };
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *output = NULL;
+  const GOptionEntry extra[] = {
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "First day (office-local)", "YYYY-MM-DD" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Last day, included", "YYYY-MM-DD" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE instead of standard output", "FILE" },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr (GOptionContext) context =
+    context_new (global, &args, NULL, "Write the entries of a period as JSON lines.", extra);
+  g_autoptr (GOutputStream) out = NULL;
+  gint64 from_usec = 0, to_usec = 0;
+  sqlite3 *db;
+  gboolean ok;
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail ("audit export", error, 2);
+  if (!parse_day ("--from", from, 0, &from_usec, &error) ||
+      !parse_day ("--to", to, 1, &to_usec, &error))
+    return fail ("audit export", error, 2);
+  db = open_database (&args, &error);
+  if (db == NULL)
+    return fail ("audit export", error, 1);
+  if (output != NULL)
+    {
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (output);
+      out = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, &error));
+    }
+  else
+    out = g_unix_output_stream_new (1, FALSE);
+  ok = out != NULL &&
+       mz_audit_export (db, from_usec, to_usec, out, &error) &&
+       g_output_stream_close (out, NULL, &error);
+  sqlite3_close (db);
+  if (!ok)
+    return fail ("audit export", error, 1);
+  return 0;
+}
+
+static void
+usage (FILE *stream)
+{
+  fprintf (stream,
+           "Usage: mzctl audit verify [--json] [--database FILE] [--public-key FILE]\n"
+           "       mzctl audit proof SEQ [--verify] [--database FILE]\n"
+           "       mzctl audit check-proof FILE [--public-key FILE]\n"
+           "       mzctl audit export --from YYYY-MM-DD --to YYYY-MM-DD [--output FILE] [--database FILE]\n");
+}
+
+int
+mzctl_cmd_audit (MzctlGlobal *global,
+                 int          argc,
+                 char       **argv)
+{
+  if (argc < 2)
+    {
+      usage (stderr);
+      return 2;
+    }
+  if (strcmp (argv[1], "verify") == 0)
+    return cmd_verify (global, argc - 1, argv + 1);
+  if (strcmp (argv[1], "proof") == 0)
+    return cmd_proof (global, argc - 1, argv + 1);
+  if (strcmp (argv[1], "check-proof") == 0)
+    return cmd_check_proof (global, argc - 1, argv + 1);
+  if (strcmp (argv[1], "export") == 0)
+    return cmd_export (global, argc - 1, argv + 1);
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "help") == 0)
+    {
+      usage (stdout);
+      return 0;
+    }
+  fprintf (stderr, "mzctl audit: unknown subcommand “%s”\n", argv[1]);
+  usage (stderr);
+  return 2;
+}

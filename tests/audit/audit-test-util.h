@@ -1,0 +1,38 @@
+/* minzheng tests — a real audit log in a temporary directory.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#include "audit.h"
+
+typedef struct
+{
+  char *dir;
+  char *db_path;
+  char *key_path;
+  sqlite3 *db;
+  MzAudit *audit;
+} AuditFixture;
+
+/* A fresh directory with office.db (WAL, synchronous=FULL) and an audit
+ * log whose key is dir/office.key. */
+void audit_fixture_setup (AuditFixture *f, gconstpointer data);
+void audit_fixture_teardown (AuditFixture *f, gconstpointer data);
+
+/* Entry number @i of a plausible day at a marriage registry, with a time
+ * @i seconds after 2026-03-01 00:00 UTC. */
+void audit_test_entry (MzAuditEntry *entry, guint i, char **owned);
+/* Appends @count entries, one transaction each, checkpointing every
+ * @checkpoint_every (0: no checkpoints). */
+void audit_test_append (AuditFixture *f, guint first, guint count, guint checkpoint_every);
+/* Closes the host's view of the database so another tool can change it. */
+void audit_fixture_close (AuditFixture *f);
+/* Runs the real sqlite3 command-line tool on the fixture's database. */
+void audit_test_sqlite3 (AuditFixture *f, const char *sql);
+/* Opens the database again (read-only) and verifies. */
+gboolean audit_test_verify (AuditFixture *f, const char *public_key_path,
+                            MzAuditVerifyResult *result, GError **error);

@@ -1,0 +1,311 @@
+/* minzheng tests — tampering with the database behind the host's back.
+ *
+ * Each test writes a real log (105 entries, checkpoints every 20), closes
+ * it, changes the file with the sqlite3 command-line tool after dropping
+ * the append-only triggers, as an intruder with file access would, and
+ * checks that verify names the first bad entry and what happened to it.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+
+#include "audit-private.h"
+#include "audit-test-util.h"
+
+#define DROP_TRIGGERS \
+  "DROP TRIGGER IF EXISTS audit_entries_no_update; DROP TRIGGER IF EXISTS audit_entries_no_delete;" \
+  "DROP TRIGGER IF EXISTS audit_checkpoints_no_update; DROP TRIGGER IF EXISTS audit_checkpoints_no_delete;" \
+  "DROP TRIGGER IF EXISTS audit_meta_no_update; DROP TRIGGER IF EXISTS audit_meta_no_delete;"
+
+static void
+setup (AuditFixture *f,
+       gconstpointer data)
+{
+  audit_fixture_setup (f, data);
+  audit_test_append (f, 1, 105, 20);
+  audit_fixture_close (f);
+}
+
+static void
+tamper (AuditFixture *f,
+        const char   *sql)
+{
+  g_autofree char *all = g_strconcat (DROP_TRIGGERS, sql, NULL);
+
+  audit_test_sqlite3 (f, all);
+}
+
+/* Verify must fail with @code, @seq as first bad entry, and a message that
+ * names "第 SEQ 条" (when @seq > 0) and contains @fragment. */
+static void
+assert_detected (AuditFixture *f,
+                 MzAuditError  code,
+                 gint64        seq,
+                 const char   *fragment)
+{
+  g_autoptr (GError) error = NULL;
+  MzAuditVerifyResult result = { 0 };
+
+  g_assert_false (audit_test_verify (f, NULL, &result, &error));
+  g_assert_error (error, MZ_AUDIT_ERROR, (gint) code);
+  g_test_message ("%s", error->message);
+  g_assert_cmpint (result.first_bad_seq, ==, seq);
+  if (seq > 0)
+    {
+      g_autofree char *named = g_strdup_printf ("第 %" G_GINT64_FORMAT " ", seq);
+      g_assert_nonnull (strstr (error->message, named));
+    }
+  g_assert_nonnull (strstr (error->message, fragment));
+}
+
+static void
+test_clean (AuditFixture *f,
+            gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  MzAuditVerifyResult result = { 0 };
+
+  g_assert_true (audit_test_verify (f, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result.entries, ==, 105);
+  g_assert_cmpint (result.checkpoints, ==, 5);
+}
+
+static void
+test_field_changed (AuditFixture *f,
+                    gconstpointer data)
+{
+  tamper (f, "UPDATE audit_entries SET actor_user = 'clerk99' WHERE seq = 37;");
+  assert_detected (f, MZ_AUDIT_ERROR_ALTERED, 37, "[audit.altered]");
+}
+
+static void
+test_field_changed_after_checkpoint (AuditFixture *f,
+                                     gconstpointer data)
+{
+  tamper (f, "UPDATE audit_entries SET actor_address = '10.0.3.99' WHERE seq = 104;");
+  assert_detected (f, MZ_AUDIT_ERROR_ALTERED, 104, "[audit.altered]");
+}
+
+/* Recomputes the leaf hash of @seq (and, if @chain_too, every chain link
+ * from there on) with the documented format, as a knowing intruder would. */
+static void
+rehash (AuditFixture *f,
+        gint64        from,
+        gboolean      chain_too)
+{
+  const MzHashAlgo *algo = mz_hash_algo_sha256 ();
+  g_auto (MzAuditCanon) canon = { 0 };
+  sqlite3 *db = NULL;
+  sqlite3_stmt *rows = NULL, *update = NULL;
+  guint8 chain[32] = { 0 };
+  int rc;
+
+  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, DROP_TRIGGERS "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT seq, " MZ_AUDIT_ENTRY_COLUMNS ", chain_hash FROM audit_entries"
+                                           " WHERE seq >= ? - 1 ORDER BY seq", -1, &rows, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE audit_entries SET leaf_hash = ?, chain_hash = ? WHERE seq = ?",
+                                       -1, &update, NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (rows, 1, from);
+  while ((rc = sqlite3_step (rows)) == SQLITE_ROW)
+    {
+      gint64 seq = sqlite3_column_int64 (rows, 0);
+      guint8 link[64], leaf[32];
+
+      if (seq == from - 1)
+        {
+          memcpy (chain, sqlite3_column_blob (rows, 1 + MZ_AUDIT_ENTRY_COLUMN_COUNT), 32);
+          continue;
+        }
+      mz_audit_canon_from_row (&canon, rows, 1, seq);
+      mz_merkle_leaf_hash_prefixed (algo, canon.data, canon.len, leaf);
+      memcpy (link, chain, 32);
+      memcpy (link + 32, leaf, 32);
+      algo->digest (link, 64, chain);
+      sqlite3_bind_blob (update, 1, leaf, 32, SQLITE_TRANSIENT);
+      if (chain_too)
+        sqlite3_bind_blob (update, 2, chain, 32, SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_blob (update, 2, sqlite3_column_blob (rows, 1 + MZ_AUDIT_ENTRY_COLUMN_COUNT), 32, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (update, 3, seq);
+      g_assert_cmpint (sqlite3_step (update), ==, SQLITE_DONE);
+      sqlite3_reset (update);
+      if (!chain_too)
+        break;
+    }
+  sqlite3_finalize (rows);
+  sqlite3_finalize (update);
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+test_field_changed_leaf_rehashed (AuditFixture *f,
+                                  gconstpointer data)
+{
+  tamper (f, "UPDATE audit_entries SET object_id = 4242 WHERE seq = 53;");
+  rehash (f, 53, FALSE);
+  assert_detected (f, MZ_AUDIT_ERROR_ALTERED, 53, "叶哈希被重算");
+}
+
+/* With every chain link after it rewritten too, only the signed root of
+ * the next checkpoint disagrees: the report names that stretch. */
+static void
+test_field_changed_everything_rehashed (AuditFixture *f,
+                                        gconstpointer data)
+{
+  tamper (f, "UPDATE audit_entries SET changes = '{}' WHERE seq = 53;");
+  rehash (f, 53, TRUE);
+  assert_detected (f, MZ_AUDIT_ERROR_ALTERED, 41, "第 41 至 60 条");
+}
+
+static void
+test_entry_deleted (AuditFixture *f,
+                    gconstpointer data)
+{
+  tamper (f, "DELETE FROM audit_entries WHERE seq = 50;");
+  assert_detected (f, MZ_AUDIT_ERROR_MISSING, 50, "[audit.removed]");
+}
+
+static void
+test_entry_deleted_renumbered (AuditFixture *f,
+                               gconstpointer data)
+{
+  tamper (f, "DELETE FROM audit_entries WHERE seq = 50;"
+             "UPDATE audit_entries SET seq = -(seq - 1) WHERE seq > 50;"
+             "UPDATE audit_entries SET seq = -seq WHERE seq < 0;");
+  assert_detected (f, MZ_AUDIT_ERROR_MISSING, 50, "重新编号");
+}
+
+static void
+test_entries_swapped (AuditFixture *f,
+                      gconstpointer data)
+{
+  tamper (f, "UPDATE audit_entries SET seq = -1 WHERE seq = 30;"
+             "UPDATE audit_entries SET seq = 30 WHERE seq = 60;"
+             "UPDATE audit_entries SET seq = 60 WHERE seq = -1;");
+  assert_detected (f, MZ_AUDIT_ERROR_REORDERED, 30, "原第 60 条");
+}
+
+static void
+test_adjacent_swapped (AuditFixture *f,
+                       gconstpointer data)
+{
+  tamper (f, "UPDATE audit_entries SET seq = -1 WHERE seq = 77;"
+             "UPDATE audit_entries SET seq = 77 WHERE seq = 78;"
+             "UPDATE audit_entries SET seq = 78 WHERE seq = -1;");
+  assert_detected (f, MZ_AUDIT_ERROR_REORDERED, 77, "原第 78 条");
+}
+
+static void
+test_entry_inserted (AuditFixture *f,
+                     gconstpointer data)
+{
+  tamper (f, "UPDATE audit_entries SET seq = -(seq + 1) WHERE seq >= 45;"
+             "UPDATE audit_entries SET seq = -seq WHERE seq < 0;"
+             "INSERT INTO audit_entries SELECT 45, time_usec, office, plugin, plugin_version, 'chief', actor_role,"
+             " actor_session, actor_address, 'permission.change', object_kind, object_id, outcome, reason,"
+             " correlation_id, changes, leaf_hash, chain_hash FROM audit_entries WHERE seq = 44;");
+  assert_detected (f, MZ_AUDIT_ERROR_INSERTED, 45, "[audit.inserted]");
+}
+
+static void
+test_entry_appended (AuditFixture *f,
+                     gconstpointer data)
+{
+  tamper (f, "INSERT INTO audit_entries SELECT 106, time_usec + 1, office, plugin, plugin_version, actor_user,"
+             " actor_role, actor_session, actor_address, 'export', object_kind, object_id, outcome, reason,"
+             " correlation_id, changes, randomblob (32), randomblob (32) FROM audit_entries WHERE seq = 105;");
+  assert_detected (f, MZ_AUDIT_ERROR_INSERTED, 106, "[audit.inserted]");
+}
+
+static void
+test_tail_truncated (AuditFixture *f,
+                     gconstpointer data)
+{
+  tamper (f, "DELETE FROM audit_entries WHERE seq > 90;");
+  assert_detected (f, MZ_AUDIT_ERROR_MISSING, 91, "检查点 #5 记载共 100 条");
+}
+
+static void
+test_checkpoint_root_changed (AuditFixture *f,
+                              gconstpointer data)
+{
+  tamper (f, "UPDATE audit_checkpoints SET root_hash = randomblob (32) WHERE tree_size = 60;");
+  assert_detected (f, MZ_AUDIT_ERROR_SIGNATURE, 0, "检查点 #3");
+}
+
+static void
+test_checkpoint_signature_bad (AuditFixture *f,
+                               gconstpointer data)
+{
+  tamper (f, "UPDATE audit_checkpoints SET signature = randomblob (64) WHERE tree_size = 80;");
+  assert_detected (f, MZ_AUDIT_ERROR_SIGNATURE, 0, "[audit.checkpoint.signature]");
+}
+
+static void
+test_checkpoint_moved (AuditFixture *f,
+                       gconstpointer data)
+{
+  tamper (f, "UPDATE audit_checkpoints SET tree_size = 59 WHERE tree_size = 60;");
+  assert_detected (f, MZ_AUDIT_ERROR_SIGNATURE, 0, "检查点 #3");
+}
+
+static void
+test_public_key_replaced (AuditFixture *f,
+                          gconstpointer data)
+{
+  tamper (f, "UPDATE audit_meta SET value = randomblob (32) WHERE name = 'public_key';");
+  assert_detected (f, MZ_AUDIT_ERROR_SIGNATURE, 0, "[audit.checkpoint.key]");
+}
+
+static void
+test_wrong_public_key_file (AuditFixture *f,
+                            gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *other = g_build_filename (f->dir, "other.key", NULL);
+  g_autofree char *other_pub = g_strconcat (other, ".pub", NULL);
+  g_autofree char *own_pub = g_strconcat (f->key_path, ".pub", NULL);
+  guint8 sk[crypto_sign_SECRETKEYBYTES], pk[crypto_sign_PUBLICKEYBYTES];
+  MzAuditVerifyResult result = { 0 };
+
+  g_assert_true (mz_audit_key_load (other, sk, pk, &error));
+  g_assert_false (audit_test_verify (f, other_pub, &result, &error));
+  g_assert_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_KEY);
+  g_assert_nonnull (strstr (error->message, "[audit.key.mismatch]"));
+  g_assert_nonnull (strstr (error->message, other_pub));
+  g_clear_error (&error);
+  g_assert_true (audit_test_verify (f, own_pub, &result, &error));
+  g_assert_no_error (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, AuditFixture, NULL, setup, func, audit_fixture_teardown)
+  ADD ("/audit/tamper/clean", test_clean);
+  ADD ("/audit/tamper/field-changed", test_field_changed);
+  ADD ("/audit/tamper/field-changed-after-checkpoint", test_field_changed_after_checkpoint);
+  ADD ("/audit/tamper/field-changed-leaf-rehashed", test_field_changed_leaf_rehashed);
+  ADD ("/audit/tamper/field-changed-everything-rehashed", test_field_changed_everything_rehashed);
+  ADD ("/audit/tamper/entry-deleted", test_entry_deleted);
+  ADD ("/audit/tamper/entry-deleted-renumbered", test_entry_deleted_renumbered);
+  ADD ("/audit/tamper/entries-swapped", test_entries_swapped);
+  ADD ("/audit/tamper/adjacent-swapped", test_adjacent_swapped);
+  ADD ("/audit/tamper/entry-inserted", test_entry_inserted);
+  ADD ("/audit/tamper/entry-appended", test_entry_appended);
+  ADD ("/audit/tamper/tail-truncated", test_tail_truncated);
+  ADD ("/audit/tamper/checkpoint-root-changed", test_checkpoint_root_changed);
+  ADD ("/audit/tamper/checkpoint-signature-bad", test_checkpoint_signature_bad);
+  ADD ("/audit/tamper/checkpoint-moved", test_checkpoint_moved);
+  ADD ("/audit/tamper/public-key-replaced", test_public_key_replaced);
+  ADD ("/audit/tamper/wrong-public-key-file", test_wrong_public_key_file);
+#undef ADD
+  return g_test_run ();
+}
