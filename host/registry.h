@@ -1,0 +1,111 @@
+/* minzheng host — the registry of what plugins declared: kinds (with their
+ * tables), reports and due work, per plugin.  Used by services.c,
+ * workflow.c, record reads, reports, import and `mzctl due`.
+ *
+ * The registry is filled while plugins initialise (one thread, the
+ * loader's) and only read afterwards, so readers need no lock once loading
+ * is over.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <minzheng/minzheng.h>
+#include <sqlite3.h>
+
+#include "audit.h"
+#include "config.h"
+#include "plugin-private.h"
+#include "store.h"
+
+G_BEGIN_DECLS
+
+/**
+ * MzKind:
+ * @plugin: the plugin that declared it
+ * @def: its declaration (the plugin's constant data)
+ * @table: the SQL table, "<plugin>_<kind>" (validated identifiers only)
+ * @qualified: "<plugin>.<kind>", as audit entries name it
+ * @n_fields: number of declared fields
+ * @field_index: field name → GUINT_TO_POINTER (index + 1)
+ * @has_personal: some field is MZ_FIELD_PERSONAL (reads are audited)
+ * @select_sql: "SELECT id, state, version, created_at, updated_at, <fields…> FROM <table>"
+ *
+ * A validated record kind.  Columns of @select_sql come in that order:
+ * column 5 + i is field i.
+ */
+typedef struct
+{
+  MzPlugin *plugin;
+  const MzKindDef *def;
+  char *table;
+  char *qualified;
+  guint n_fields;
+  GHashTable *field_index;
+  gboolean has_personal;
+  char *select_sql;
+} MzKind;
+
+#define MZ_KIND_FIRST_FIELD_COLUMN 5
+
+/**
+ * MzPluginEntry:
+ * @plugin: the attached plugin
+ * @kinds: MzKind *, in registration order
+ * @reports: const MzReportDef *, in registration order
+ * @dues: const MzDueDef *, in registration order (each checked against its kind)
+ */
+typedef struct
+{
+  MzPlugin *plugin;
+  GPtrArray *kinds;
+  GPtrArray *reports;
+  GPtrArray *dues;
+} MzPluginEntry;
+
+/* Plugins attached and not detached, in attach order (MzPluginEntry *).
+ * A plugin whose init failed has been detached.  Owned by @services. */
+GPtrArray *mz_services_get_plugins (MzServices *services);
+MzPluginEntry *mz_services_lookup_plugin (MzServices *services, const char *plugin);
+const MzKind *mz_services_lookup_kind (MzServices *services, const char *plugin,
+                                       const char *kind);
+
+MzConfig *mz_services_get_config (MzServices *services);
+MzStore *mz_services_get_store (MzServices *services);
+/* The host clock (see mz_services_set_now) and today's office-local date
+ * ("YYYY-MM-DD", newly allocated). */
+gint64 mz_services_now (MzServices *services);
+char *mz_services_today (MzServices *services);
+const char *mz_services_get_office_id (MzServices *services);
+
+/* A new read-only connection for reports (install your authorizer on it);
+ * close it with sqlite3_close_v2. */
+sqlite3 *mz_services_open_reader (MzServices *services, GError **error);
+
+/* Writes one audit entry (export, report run, login …) in its own durable
+ * transaction through the writer; returns once it is committed.  @entry's
+ * time_usec 0 means the host clock; office 0 means the configured office. */
+gboolean mz_services_audit (MzServices *services, const MzAuditEntry *entry, GError **error);
+
+/* --- kinds (schema.c) ------------------------------------------------------ */
+
+/* Checks a declaration thoroughly and builds the kind; @siblings are the
+ * plugin's kinds registered so far (references may name them or itself). */
+MzKind *mz_kind_new (MzPlugin *plugin, const MzKindDef *def, GPtrArray *siblings,
+                     GError **error);
+void mz_kind_free (MzKind *kind);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MzKind, mz_kind_free)
+
+/* Index of field @name, or -1. */
+int mz_kind_field (const MzKind *kind, const char *name);
+const MzActionDef *mz_kind_action (const MzKind *kind, const char *name);
+const MzStateDef *mz_kind_state (const MzKind *kind, const char *name);
+
+/* Writer thread, inside a transaction: creates the host's own tables. */
+gboolean mz_schema_create_host_tables (MzStore *store, sqlite3 *db, gpointer unused,
+                                       GError **error);
+/* Writer thread, inside a transaction: creates or migrates the kind's table
+ * and indexes and records its schema version (work func; @data is the kind). */
+gboolean mz_schema_apply (MzStore *store, sqlite3 *db, gpointer kind, GError **error);
+
+G_END_DECLS

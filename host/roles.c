@@ -1,0 +1,101 @@
+/* minzheng host — roles and the permissions they grant.
+ *
+ * Configuration:
+ *
+ *     [roles]
+ *     clerk=marriage.*;funeral.*;!*.approve;personal.read
+ *     supervisor=*
+ *
+ * Each role lists permission patterns separated by `;`.  `*` and `?` are
+ * wildcards (g_pattern_match_simple); a pattern starting with `!` takes
+ * away what it matches and wins over any grant.  Without a [roles] group
+ * the built-in roles below apply.  The role "system" is reserved for the
+ * host's due-work job and cannot be configured.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "mz-config.h"
+
+#include "services-private.h"
+
+/* Built-in roles: clerks (窗口登记员) do the everyday steps but not
+ * approvals; supervisors (审核/审批人) may do everything; auditors
+ * (审计员) and system administrators (系统管理员) see records only masked
+ * and perform no action, per the separation of duties of 等保 level 3. */
+static const struct
+{
+  const char *role;
+  const char *patterns;
+} builtin_roles[] = {
+  { "clerk", "*;!*.approve;!*.reject;!*.revoke" },
+  { "supervisor", "*" },
+  { "auditor", "audit.*;report.*" },
+  { "admin", "db.*;plugin.*;report.*" },
+};
+
+GHashTable *
+mz_roles_load (GKeyFile   *key_file,
+               const char *origin,
+               GError    **error)
+{
+  g_autoptr (GHashTable) roles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                        (GDestroyNotify) g_strfreev);
+  g_auto (GStrv) keys = NULL;
+
+  if (key_file == NULL || !g_key_file_has_group (key_file, "roles"))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (builtin_roles); i++)
+        g_hash_table_insert (roles, g_strdup (builtin_roles[i].role),
+                             g_strsplit (builtin_roles[i].patterns, ";", -1));
+      return g_steal_pointer (&roles);
+    }
+
+  keys = g_key_file_get_keys (key_file, "roles", NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      g_auto (GStrv) patterns = g_key_file_get_string_list (key_file, "roles", keys[i], NULL, NULL);
+
+      if (g_str_equal (keys[i], MZ_ROLE_SYSTEM))
+        {
+          g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_CONFIG,
+                       "%s：[roles] %s 是主机保留的角色（到期自动处理），不能配置 [config.roles.reserved]",
+                       origin, keys[i]);
+          return NULL;
+        }
+      for (guint j = 0; patterns != NULL && patterns[j] != NULL; j++)
+        g_strstrip (patterns[j]);
+      g_hash_table_insert (roles, g_strdup (keys[i]),
+                           patterns != NULL ? g_steal_pointer (&patterns) : g_new0 (char *, 1));
+    }
+  return g_steal_pointer (&roles);
+}
+
+gboolean
+mz_roles_known (GHashTable *roles,
+                const char *role)
+{
+  return role != NULL && g_hash_table_contains (roles, role);
+}
+
+gboolean
+mz_roles_allow (GHashTable *roles,
+                const char *role,
+                const char *permission)
+{
+  char **patterns;
+  gboolean granted = FALSE;
+
+  if (role == NULL || permission == NULL)
+    return FALSE;
+  patterns = g_hash_table_lookup (roles, role);
+  for (guint i = 0; patterns != NULL && patterns[i] != NULL; i++)
+    {
+      const char *p = patterns[i];
+
+      if (p[0] == '!' && g_pattern_match_simple (p + 1, permission))
+        return FALSE;
+      if (p[0] != '!' && p[0] != '\0' && g_pattern_match_simple (p, permission))
+        granted = TRUE;
+    }
+  return granted;
+}

@@ -1,0 +1,92 @@
+/* minzheng host — what services.c, workflow.c and record reads share:
+ * struct _MzServices, the action job, roles and audit helpers.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "record.h"
+#include "services.h"
+
+G_BEGIN_DECLS
+
+struct _MzServices
+{
+  MzConfig *config;
+  MzHost host;
+  MzStore *store;
+  MzAudit *audit;
+  GPtrArray *plugins;       /* MzPluginEntry *, attached plugins */
+  gint64 fixed_now;         /* atomic; 0 = real clock */
+  GTimeZone *office_tz;
+  GHashTable *roles;        /* role → GStrv of permission patterns */
+  char *salt;               /* hex; keys the hashes of personal values in audit changes */
+  char *office_id;
+};
+
+/* --- roles.c ------------------------------------------------------------- */
+
+/* The [roles] group (ROLE=pattern;pattern…, `*` wildcards, `!pattern`
+ * excludes), or the built-in roles when the group is absent. */
+GHashTable *mz_roles_load (GKeyFile *key_file, const char *origin, GError **error);
+gboolean mz_roles_known (GHashTable *roles, const char *role);
+gboolean mz_roles_allow (GHashTable *roles, const char *role, const char *permission);
+
+#define MZ_ROLE_SYSTEM "system"
+#define MZ_PERMISSION_PERSONAL_READ "personal.read"
+
+/* --- workflow.c ---------------------------------------------------------- */
+
+/* "hmac:<16 hex>" of @value keyed by the office salt: lets an auditor see
+ * that a personal value changed (and match equal values) without seeing it. */
+char *mz_services_hash_personal (MzServices *services, const char *value);
+
+/* Fills in office, time and plugin version of @entry where unset, then
+ * appends it (writer thread, inside the transaction). */
+gboolean mz_services_audit_append (MzServices *services, MzAuditEntry *entry, GError **error);
+
+gboolean mz_workflow_act (MzServices *services, const MzActRequest *request,
+                          MzActResult *result, GError **error);
+gboolean mz_workflow_act_all (MzServices *services, const MzActRequest *requests,
+                              gsize n_requests, const char *audit_action,
+                              MzActResult *results, GError **errors, GError **error);
+
+/* --- action.c: the MzHost action_* members -------------------------------- */
+
+struct _MzAction
+{
+  MzServices *services;
+  MzStore *store;
+  const MzKind *kind;
+  const MzActionDef *def;
+  const MzActRequest *request;
+  MzRecord *before;        /* NULL for create actions */
+  MzRecord *input;         /* the validated inputs */
+  MzRecord *after;         /* the record being written */
+  gboolean in_effect;      /* action_set_* and sequences only in effects */
+  const char *today;
+};
+
+const char *mz_action_get_name (MzAction *action);
+const MzRecord *mz_action_get_record (MzAction *action);
+const MzRecord *mz_action_get_input (MzAction *action);
+const MzActor *mz_action_get_actor (MzAction *action);
+const char *mz_action_get_reason (MzAction *action);
+gboolean mz_action_set_text (MzAction *action, const char *field, const char *value,
+                             GError **error);
+gboolean mz_action_set_int64 (MzAction *action, const char *field, gint64 value,
+                              GError **error);
+gboolean mz_action_next_sequence (MzAction *action, const char *counter, gint64 *out,
+                                  GError **error);
+gboolean mz_action_find (MzAction *action, const char *kind, const MzCondition *conditions,
+                         const char *const *states, MzRecordFunc func, gpointer user_data,
+                         GError **error);
+
+/* Builds "WHERE …" for @conditions and @states over @kind, with `?`
+ * parameters bound by mz_query_bind; refuses undeclared fields. */
+gboolean mz_query_where (const MzKind *kind, const MzCondition *conditions,
+                         const char *const *states, GString *sql, GError **error);
+void mz_query_bind (const MzKind *kind, sqlite3_stmt *stmt, int first_param,
+                    const MzCondition *conditions, const char *const *states);
+
+G_END_DECLS

@@ -1,0 +1,808 @@
+/* minzheng host — the services behind MzHost: configuration, logging,
+ * clock, declarations, and the entry points for actions.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "mz-config.h"
+
+#include <string.h>
+
+#include <sodium.h>
+
+#include "services-private.h"
+
+#define MZ_DEFAULT_TIMEZONE "Asia/Shanghai"
+
+/* A plugin handle always carries its services once attached; calling
+ * through MzHost before attach is a loader bug, which these asserts catch. */
+static MzServices *
+services_of (MzPlugin *self)
+{
+  g_assert (self != NULL && self->services != NULL);
+  return self->services;
+}
+
+static MzPluginEntry *
+entry_of (MzPlugin *self)
+{
+  g_assert (self != NULL && self->services_data != NULL);
+  return self->services_data;
+}
+
+/* --- office and configuration -------------------------------------------- */
+
+static const char *
+host_office_id (MzPlugin *self)
+{
+  return mz_config_get_office_id (services_of (self)->config);
+}
+
+static const char *
+host_office_name (MzPlugin *self)
+{
+  return mz_config_get_office_name (services_of (self)->config);
+}
+
+static char *
+plugin_group (MzPlugin *self)
+{
+  return g_strdup_printf ("plugin.%s", self->name);
+}
+
+static char *
+host_config_get_string (MzPlugin   *self,
+                        const char *key,
+                        const char *fallback)
+{
+  GKeyFile *kf = mz_config_get_key_file (services_of (self)->config);
+  g_autofree char *group = plugin_group (self);
+  char *value = g_key_file_get_string (kf, group, key, NULL);
+
+  return value != NULL ? value : g_strdup (fallback);
+}
+
+/* A present key of the wrong type is a configuration error naming the
+ * file, the group and the key; an absent key is the fallback. */
+static gboolean
+config_value_error (MzPlugin   *self,
+                    const char *group,
+                    const char *key,
+                    const char *expected,
+                    GError    **error)
+{
+  GKeyFile *kf = mz_config_get_key_file (services_of (self)->config);
+  g_autofree char *raw = g_key_file_get_value (kf, group, key, NULL);
+
+  g_set_error (error, MZ_CONFIG_ERROR, MZ_CONFIG_ERROR_INVALID_VALUE,
+               "%s：[%s] %s=%s 不是%s；请改正配置 [config.invalid_value]",
+               mz_config_get_origin (services_of (self)->config), group, key,
+               raw != NULL ? raw : "", expected);
+  return FALSE;
+}
+
+static gboolean
+host_config_get_int64 (MzPlugin   *self,
+                       const char *key,
+                       gint64      fallback,
+                       gint64     *out,
+                       GError    **error)
+{
+  GKeyFile *kf = mz_config_get_key_file (services_of (self)->config);
+  g_autofree char *group = plugin_group (self);
+  g_autofree char *raw = g_key_file_get_value (kf, group, key, NULL);
+
+  *out = fallback;
+  if (raw == NULL)
+    return TRUE;
+  g_strstrip (raw);
+  if (!g_ascii_string_to_signed (raw, 10, G_MININT64, G_MAXINT64, out, NULL))
+    {
+      *out = fallback;
+      return config_value_error (self, group, key, "整数", error);
+    }
+  return TRUE;
+}
+
+static gboolean
+host_config_get_boolean (MzPlugin   *self,
+                         const char *key,
+                         gboolean    fallback,
+                         gboolean   *out,
+                         GError    **error)
+{
+  GKeyFile *kf = mz_config_get_key_file (services_of (self)->config);
+  g_autofree char *group = plugin_group (self);
+  g_autoptr (GError) local = NULL;
+
+  *out = fallback;
+  if (!g_key_file_has_key (kf, group, key, NULL))
+    return TRUE;
+  *out = g_key_file_get_boolean (kf, group, key, &local);
+  if (local != NULL)
+    {
+      *out = fallback;
+      return config_value_error (self, group, key, "布尔值（true 或 false）", error);
+    }
+  return TRUE;
+}
+
+static char **
+host_config_get_string_list (MzPlugin   *self,
+                             const char *key)
+{
+  GKeyFile *kf = mz_config_get_key_file (services_of (self)->config);
+  g_autofree char *group = plugin_group (self);
+
+  return g_key_file_get_string_list (kf, group, key, NULL, NULL);
+}
+
+/* --- logging --------------------------------------------------------------- */
+
+static void
+host_log (MzPlugin       *self,
+          GLogLevelFlags  level,
+          const char     *message_id,
+          const char     *message)
+{
+  const char *version = self->descriptor != NULL ? self->descriptor->version : "";
+  const GLogField fields[] = {
+    { "MESSAGE", message != NULL ? message : "", -1 },
+    { "GLIB_DOMAIN", self->name, -1 },
+    { "MZ_OFFICE", mz_services_get_office_id (services_of (self)), -1 },
+    { "MZ_PLUGIN", self->name, -1 },
+    { "MZ_PLUGIN_VERSION", version, -1 },
+    { "MESSAGE_ID", message_id != NULL ? message_id : "", -1 },
+  };
+
+  /* A plugin must not be able to abort the host through its log call. */
+  if (level & G_LOG_LEVEL_ERROR)
+    level = G_LOG_LEVEL_CRITICAL;
+  level &= G_LOG_LEVEL_MASK;
+  if (level == 0)
+    level = G_LOG_LEVEL_MESSAGE;
+  g_log_structured_array (level, fields, G_N_ELEMENTS (fields));
+}
+
+/* --- clock ------------------------------------------------------------------- */
+
+gint64
+mz_services_now (MzServices *services)
+{
+  gint64 fixed = __atomic_load_n (&services->fixed_now, __ATOMIC_RELAXED);
+
+  return fixed != 0 ? fixed : g_get_real_time ();
+}
+
+void
+mz_services_set_now (MzServices *services,
+                     gint64      now_usec)
+{
+  g_return_if_fail (services != NULL);
+  __atomic_store_n (&services->fixed_now, now_usec, __ATOMIC_RELAXED);
+}
+
+char *
+mz_services_today (MzServices *services)
+{
+  gint64 now = mz_services_now (services);
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (now / G_USEC_PER_SEC);
+  g_autoptr (GDateTime) local = g_date_time_to_timezone (utc, services->office_tz);
+
+  return g_date_time_format (local, "%Y-%m-%d");
+}
+
+static gint64
+host_now (MzPlugin *self)
+{
+  return mz_services_now (services_of (self));
+}
+
+static GPrivate today_buffer = G_PRIVATE_INIT (g_free);
+
+/* "Valid until the next call": one buffer per thread, so that plugins
+ * running in concurrent requests do not overwrite each other's date. */
+static const char *
+host_today (MzPlugin *self)
+{
+  g_autofree char *today = mz_services_today (services_of (self));
+  char *buffer = g_private_get (&today_buffer);
+
+  if (buffer == NULL)
+    {
+      buffer = g_malloc0 (16);
+      g_private_set (&today_buffer, buffer);
+    }
+  g_strlcpy (buffer, today, 16);
+  return buffer;
+}
+
+/* --- declarations -------------------------------------------------------------- */
+
+static gboolean
+host_register_kind (MzPlugin        *self,
+                    const MzKindDef *def,
+                    GError         **error)
+{
+  MzServices *services = services_of (self);
+  MzPluginEntry *entry = entry_of (self);
+  g_autoptr (MzKind) kind = mz_kind_new (self, def, entry->kinds, error);
+
+  if (kind == NULL)
+    return FALSE;
+  if (!mz_store_write (services->store, mz_schema_apply, NULL, kind, error))
+    return FALSE;
+  g_ptr_array_add (entry->kinds, g_steal_pointer (&kind));
+  return TRUE;
+}
+
+static gboolean
+bad_declaration (GError    **error,
+                 MzPlugin   *self,
+                 const char *what,
+                 const char *name,
+                 const char *reason)
+{
+  g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_CONFIG,
+               "插件 %s 的%s %s 声明有误：%s；请修正插件后重新构建 [%s.invalid]",
+               self->name, what, name != NULL ? name : "(无名)", reason,
+               g_str_equal (what, "到期事项") ? "due" : "report");
+  return FALSE;
+}
+
+static const MzKind *
+own_kind (MzPlugin   *self,
+          const char *name)
+{
+  MzPluginEntry *entry = entry_of (self);
+
+  for (guint i = 0; name != NULL && i < entry->kinds->len; i++)
+    {
+      MzKind *kind = g_ptr_array_index (entry->kinds, i);
+
+      if (g_str_equal (kind->def->name, name))
+        return kind;
+    }
+  return NULL;
+}
+
+static gboolean
+host_register_due (MzPlugin       *self,
+                   const MzDueDef *due,
+                   GError        **error)
+{
+  const MzKind *kind;
+  int field;
+  const MzActionDef *action;
+
+  g_return_val_if_fail (due != NULL, FALSE);
+
+  if (due->name == NULL || due->label == NULL || !g_utf8_validate (due->label, -1, NULL))
+    return bad_declaration (error, self, "到期事项", due->name, "缺少名称或中文说明");
+  for (const char *p = due->name; *p != '\0'; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '_')
+      return bad_declaration (error, self, "到期事项", due->name, "名称须为 [a-z][a-z0-9_]*");
+  kind = own_kind (self, due->kind);
+  if (kind == NULL)
+    return bad_declaration (error, self, "到期事项", due->name, "所指的记录类型未注册（须先注册类型）");
+  for (guint i = 0; due->states != NULL && due->states[i] != NULL; i++)
+    if (mz_kind_state (kind, due->states[i]) == NULL)
+      return bad_declaration (error, self, "到期事项", due->name, "所列状态不属于该记录类型");
+  if (due->states == NULL || due->states[0] == NULL)
+    return bad_declaration (error, self, "到期事项", due->name, "须列出被监视的状态");
+  field = mz_kind_field (kind, due->date_field);
+  if (field < 0 || (kind->def->fields[field].type != MZ_FIELD_DATE
+                    && kind->def->fields[field].type != MZ_FIELD_DATETIME))
+    return bad_declaration (error, self, "到期事项", due->name, "date_field 须为该类型的日期或时间字段");
+  if (due->after_days < 0)
+    return bad_declaration (error, self, "到期事项", due->name, "after_days 不能为负数");
+  if (due->action != NULL)
+    {
+      action = mz_kind_action (kind, due->action);
+      if (action == NULL || !(action->flags & MZ_ACTION_SYSTEM))
+        return bad_declaration (error, self, "到期事项", due->name,
+                                "所指的操作不存在或不是 MZ_ACTION_SYSTEM 操作");
+      for (guint i = 0; due->states[i] != NULL; i++)
+        if (action->flags & MZ_ACTION_CREATE || !g_strv_contains (action->from, due->states[i]))
+          return bad_declaration (error, self, "到期事项", due->name,
+                                  "所指的操作不能从被监视的每个状态出发");
+    }
+  g_ptr_array_add (entry_of (self)->dues, (gpointer) due);
+  return TRUE;
+}
+
+static gboolean
+host_register_report (MzPlugin          *self,
+                      const MzReportDef *report,
+                      GError           **error)
+{
+  g_return_val_if_fail (report != NULL, FALSE);
+
+  if (report->title == NULL || report->title[0] == '\0' || !g_utf8_validate (report->title, -1, NULL))
+    return bad_declaration (error, self, "报表", report->title, "缺少中文标题");
+  if (report->build == NULL)
+    return bad_declaration (error, self, "报表", report->title, "没有 build 回调");
+  g_ptr_array_add (entry_of (self)->reports, (gpointer) report);
+  return TRUE;
+}
+
+/* --- the table ---------------------------------------------------------------------- */
+
+static void
+fill_host (MzHost *host)
+{
+  host->struct_size = sizeof (MzHost);
+  host->abi_major = MZ_ABI_MAJOR;
+  host->abi_minor = MZ_ABI_MINOR;
+  host->office_id = host_office_id;
+  host->office_name = host_office_name;
+  host->config_get_string = host_config_get_string;
+  host->config_get_int64 = host_config_get_int64;
+  host->config_get_boolean = host_config_get_boolean;
+  host->config_get_string_list = host_config_get_string_list;
+  host->log = host_log;
+  host->now = host_now;
+  host->today = host_today;
+  host->register_kind = host_register_kind;
+  host->register_due = host_register_due;
+  host->register_report = host_register_report;
+  host->record_id = mz_record_get_id;
+  host->record_kind = mz_record_get_kind;
+  host->record_state = mz_record_get_state;
+  host->record_version = mz_record_get_version;
+  host->record_has = mz_record_has;
+  host->record_get_text = mz_record_get_text;
+  host->record_get_int64 = mz_record_get_int64;
+  host->action_name = mz_action_get_name;
+  host->action_record = mz_action_get_record;
+  host->action_input = mz_action_get_input;
+  host->action_actor = mz_action_get_actor;
+  host->action_reason = mz_action_get_reason;
+  host->action_set_text = mz_action_set_text;
+  host->action_set_int64 = mz_action_set_int64;
+  host->action_next_sequence = mz_action_next_sequence;
+  host->action_find = mz_action_find;
+  /* report_query, report_query_int64, report_add_figure and
+   * report_set_sentence are set by report.c's mz_report_fill_host. */
+}
+
+const MzHost *
+mz_services_get_host (MzServices *services)
+{
+  g_return_val_if_fail (services != NULL, NULL);
+  return &services->host;
+}
+
+/* --- opening and closing ---------------------------------------------------------------- */
+
+static gboolean
+before_commit (MzStore *store,
+               sqlite3 *db,
+               gpointer data,
+               GError **error)
+{
+  MzServices *services = data;
+  g_autoptr (GError) local = NULL;
+
+  if (mz_audit_checkpoint (services->audit, mz_services_now (services), FALSE, &local))
+    return TRUE;
+  return mz_store_set_error (db, sqlite3_extended_errcode (db) != SQLITE_OK
+                                 ? sqlite3_extended_errcode (db) : SQLITE_IOERR,
+                             local->message, error);
+}
+
+static void
+after_rollback (gpointer data)
+{
+  MzServices *services = data;
+
+  mz_audit_rollback (services->audit);
+}
+
+typedef struct
+{
+  MzServices *services;
+  MzAuditOptions options;
+} MzOpenAudit;
+
+static gboolean
+open_audit (MzStore *store,
+            sqlite3 *db,
+            gpointer data,
+            GError **error)
+{
+  MzOpenAudit *open = data;
+
+  open->services->audit = mz_audit_open (db, &open->options, error);
+  return open->services->audit != NULL;
+}
+
+/* The salt that keys hashes of personal values in audit changes is made
+ * once per store and kept in it, so equal values hash equally across runs. */
+static gboolean
+setup_tables (MzStore *store,
+              sqlite3 *db,
+              gpointer data,
+              GError **error)
+{
+  MzServices *services = data;
+  guchar raw[16];
+  g_autofree char *salt = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!mz_schema_create_host_tables (store, db, NULL, error))
+    return FALSE;
+  randombytes_buf (raw, sizeof raw);
+  salt = g_malloc (sizeof raw * 2 + 1);
+  sodium_bin2hex (salt, sizeof raw * 2 + 1, raw, sizeof raw);
+  stmt = mz_store_prepare (store, "INSERT OR IGNORE INTO mz_meta (key, value) VALUES ('audit_salt', ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, salt, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return mz_store_set_error (db, rc, "初始化 mz_meta", error);
+  stmt = mz_store_prepare (store, "SELECT value FROM mz_meta WHERE key = 'audit_salt'", error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    services->salt = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return mz_store_set_error (db, rc, "读取 mz_meta", error);
+  return TRUE;
+}
+
+static gboolean
+config_uint (MzConfig   *config,
+             const char *group,
+             const char *key,
+             guint       fallback,
+             guint      *out,
+             GError    **error)
+{
+  GKeyFile *kf = mz_config_get_key_file (config);
+  g_autofree char *raw = g_key_file_get_value (kf, group, key, NULL);
+  guint64 n;
+
+  *out = fallback;
+  if (raw == NULL)
+    return TRUE;
+  g_strstrip (raw);
+  if (!g_ascii_string_to_unsigned (raw, 10, 0, G_MAXUINT, &n, NULL))
+    {
+      g_set_error (error, MZ_CONFIG_ERROR, MZ_CONFIG_ERROR_INVALID_VALUE,
+                   "%s：[%s] %s=%s 不是非负整数；请改正配置 [config.invalid_value]",
+                   mz_config_get_origin (config), group, key, raw);
+      return FALSE;
+    }
+  *out = (guint) n;
+  return TRUE;
+}
+
+/* [audit] key_path defaults to office.key beside the database; a relative
+ * path is taken relative to the database's directory. */
+static char *
+audit_key_path (MzConfig *config)
+{
+  GKeyFile *kf = mz_config_get_key_file (config);
+  g_autofree char *dir = g_path_get_dirname (mz_config_get_store_path (config));
+  g_autofree char *path = g_key_file_get_string (kf, "audit", "key_path", NULL);
+
+  if (path == NULL)
+    return g_build_filename (dir, "office.key", NULL);
+  if (g_path_is_absolute (path))
+    return g_steal_pointer (&path);
+  return g_build_filename (dir, path, NULL);
+}
+
+MzServices *
+mz_services_new (MzConfig *config,
+                 GError  **error)
+{
+  g_autoptr (MzServices) services = NULL;
+  GKeyFile *kf;
+  g_autofree char *tz = NULL;
+  g_autofree char *sync = NULL;
+  g_autofree char *key_path = NULL;
+  MzStoreOptions store_options = { 0 };
+  MzOpenAudit open = { 0 };
+  MzStoreHooks hooks = { before_commit, after_rollback, NULL };
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  if (sodium_init () < 0)
+    {
+      g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_OPEN, "libsodium 初始化失败 [host.sodium]");
+      return NULL;
+    }
+  kf = mz_config_get_key_file (config);
+  services = g_new0 (MzServices, 1);
+  services->config = config;
+  services->plugins = g_ptr_array_new ();
+  services->office_id = g_strdup (mz_config_get_office_id (config));
+  fill_host (&services->host);
+
+  tz = g_key_file_get_string (kf, "office", "timezone", NULL);
+  services->office_tz = g_time_zone_new_identifier (tz != NULL ? tz : MZ_DEFAULT_TIMEZONE);
+  if (services->office_tz == NULL)
+    {
+      g_set_error (error, MZ_CONFIG_ERROR, MZ_CONFIG_ERROR_INVALID_VALUE,
+                   "%s：[office] timezone=%s 不是已知的时区（如 Asia/Shanghai） [config.invalid_value]",
+                   mz_config_get_origin (config), tz);
+      return NULL;
+    }
+  services->roles = mz_roles_load (kf, mz_config_get_origin (config), error);
+  if (services->roles == NULL)
+    return NULL;
+
+  sync = g_key_file_get_string (kf, "store", "synchronous", NULL);
+  store_options.path = mz_config_get_store_path (config);
+  store_options.synchronous = sync;
+  if (!config_uint (config, "store", "busy_timeout_ms", 5000, &store_options.busy_timeout_ms, error)
+      || !config_uint (config, "store", "max_batch", 256, &store_options.max_batch, error))
+    return NULL;
+  services->store = mz_store_open (&store_options, error);
+  if (services->store == NULL)
+    return NULL;
+
+  key_path = audit_key_path (config);
+  open.services = services;
+  open.options.key_path = key_path;
+  if (!config_uint (config, "audit", "checkpoint_every", 1000, &open.options.checkpoint_every, error)
+      || !config_uint (config, "audit", "checkpoint_seconds", 60, &open.options.checkpoint_seconds, error)
+      || !mz_store_run_exclusive (services->store, open_audit, &open, error))
+    return NULL;
+  hooks.data = services;
+  mz_store_set_hooks (services->store, &hooks);
+  if (!mz_store_write (services->store, setup_tables, NULL, services, error))
+    return NULL;
+  return g_steal_pointer (&services);
+}
+
+static gboolean
+final_checkpoint (MzStore *store,
+                  sqlite3 *db,
+                  gpointer data,
+                  GError **error)
+{
+  MzServices *services = data;
+
+  return mz_audit_checkpoint (services->audit, mz_services_now (services), TRUE, error);
+}
+
+static void
+plugin_entry_free (gpointer data)
+{
+  MzPluginEntry *entry = data;
+
+  entry->plugin->services_data = NULL;
+  g_ptr_array_unref (entry->kinds);
+  g_ptr_array_unref (entry->reports);
+  g_ptr_array_unref (entry->dues);
+  g_free (entry);
+}
+
+void
+mz_services_free (MzServices *services)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (services == NULL)
+    return;
+  if (services->store != NULL && services->audit != NULL
+      && !mz_store_write (services->store, final_checkpoint, NULL, services, &error))
+    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "MESSAGE_ID", "audit.checkpoint_failed",
+                      "MESSAGE", "closing checkpoint not written: %s", error->message);
+  g_clear_pointer (&services->store, mz_store_close);
+  g_clear_pointer (&services->audit, mz_audit_free);
+  g_ptr_array_set_free_func (services->plugins, plugin_entry_free);
+  g_ptr_array_unref (services->plugins);
+  g_clear_pointer (&services->office_tz, g_time_zone_unref);
+  g_clear_pointer (&services->roles, g_hash_table_destroy);
+  g_free (services->salt);
+  g_free (services->office_id);
+  g_free (services);
+}
+
+void
+mz_services_attach_plugin (MzServices *services,
+                           MzPlugin   *plugin)
+{
+  MzPluginEntry *entry;
+
+  g_return_if_fail (services != NULL && plugin != NULL);
+  g_return_if_fail (plugin->services_data == NULL);
+
+  entry = g_new0 (MzPluginEntry, 1);
+  entry->plugin = plugin;
+  entry->kinds = g_ptr_array_new_with_free_func ((GDestroyNotify) mz_kind_free);
+  entry->reports = g_ptr_array_new ();
+  entry->dues = g_ptr_array_new ();
+  plugin->services = services;
+  plugin->services_data = entry;
+  g_ptr_array_add (services->plugins, entry);
+}
+
+void
+mz_services_detach_plugin (MzServices *services,
+                           MzPlugin   *plugin)
+{
+  MzPluginEntry *entry;
+
+  g_return_if_fail (services != NULL && plugin != NULL);
+
+  entry = plugin->services_data;
+  if (entry == NULL)
+    return;
+  g_ptr_array_remove (services->plugins, entry);
+  plugin_entry_free (entry);
+}
+
+/* --- registry -------------------------------------------------------------------------- */
+
+GPtrArray *
+mz_services_get_plugins (MzServices *services)
+{
+  return services->plugins;
+}
+
+MzPluginEntry *
+mz_services_lookup_plugin (MzServices *services,
+                           const char *plugin)
+{
+  for (guint i = 0; plugin != NULL && i < services->plugins->len; i++)
+    {
+      MzPluginEntry *entry = g_ptr_array_index (services->plugins, i);
+
+      if (g_str_equal (entry->plugin->name, plugin))
+        return entry;
+    }
+  return NULL;
+}
+
+const MzKind *
+mz_services_lookup_kind (MzServices *services,
+                         const char *plugin,
+                         const char *kind)
+{
+  MzPluginEntry *entry = mz_services_lookup_plugin (services, plugin);
+
+  for (guint i = 0; entry != NULL && kind != NULL && i < entry->kinds->len; i++)
+    {
+      MzKind *k = g_ptr_array_index (entry->kinds, i);
+
+      if (g_str_equal (k->def->name, kind))
+        return k;
+    }
+  return NULL;
+}
+
+MzConfig *
+mz_services_get_config (MzServices *services)
+{
+  return services->config;
+}
+
+MzStore *
+mz_services_get_store (MzServices *services)
+{
+  return services->store;
+}
+
+const char *
+mz_services_get_office_id (MzServices *services)
+{
+  return services->office_id != NULL ? services->office_id : "";
+}
+
+sqlite3 *
+mz_services_open_reader (MzServices *services,
+                         GError    **error)
+{
+  return mz_store_open_reader (services->store, error);
+}
+
+/* --- audit ------------------------------------------------------------------------------- */
+
+char *
+mz_services_hash_personal (MzServices *services,
+                           const char *value)
+{
+  g_autofree char *hex = NULL;
+
+  if (value == NULL)
+    return NULL;
+  hex = g_compute_hmac_for_string (G_CHECKSUM_SHA256, (const guchar *) services->salt,
+                                   strlen (services->salt), value, -1);
+  hex[16] = '\0';
+  return g_strconcat ("hmac:", hex, NULL);
+}
+
+gboolean
+mz_services_audit_append (MzServices   *services,
+                          MzAuditEntry *entry,
+                          GError      **error)
+{
+  g_autoptr (GError) local = NULL;
+  sqlite3 *db;
+  int rc;
+
+  if (entry->time_usec == 0)
+    entry->time_usec = mz_services_now (services);
+  if (entry->office == NULL)
+    entry->office = mz_services_get_office_id (services);
+  if (entry->plugin == NULL)
+    entry->plugin = "host";
+  if (entry->plugin_version == NULL)
+    entry->plugin_version = MZ_VERSION;
+  if (mz_audit_append (services->audit, entry, NULL, &local))
+    return TRUE;
+
+  /* An entry that cannot be written dooms the batch: classify it as a
+   * storage failure so the store rolls everything back. */
+  db = mz_store_get_writer (services->store);
+  rc = sqlite3_extended_errcode (db);
+  return mz_store_set_error (db, rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE ? rc : SQLITE_IOERR,
+                             local->message, error);
+}
+
+typedef struct
+{
+  MzServices *services;
+  MzAuditEntry entry;
+} MzAuditJob;
+
+static gboolean
+audit_work (MzStore *store,
+            sqlite3 *db,
+            gpointer data,
+            GError **error)
+{
+  MzAuditJob *job = data;
+
+  return mz_services_audit_append (job->services, &job->entry, error);
+}
+
+gboolean
+mz_services_audit (MzServices         *services,
+                   const MzAuditEntry *entry,
+                   GError            **error)
+{
+  MzAuditJob job = { services, *entry };
+
+  g_return_val_if_fail (services != NULL && entry != NULL, FALSE);
+  return mz_store_write (services->store, audit_work, NULL, &job, error);
+}
+
+/* --- actions ------------------------------------------------------------------------------ */
+
+gboolean
+mz_services_act (MzServices         *services,
+                 const MzActRequest *request,
+                 MzActResult        *result,
+                 GError            **error)
+{
+  g_return_val_if_fail (services != NULL, FALSE);
+  g_return_val_if_fail (request != NULL, FALSE);
+
+  return mz_workflow_act (services, request, result, error);
+}
+
+gboolean
+mz_services_act_all (MzServices         *services,
+                     const MzActRequest *requests,
+                     gsize               n_requests,
+                     const char         *audit_action,
+                     MzActResult        *results,
+                     GError            **errors,
+                     GError            **error)
+{
+  g_return_val_if_fail (services != NULL, FALSE);
+  g_return_val_if_fail (requests != NULL || n_requests == 0, FALSE);
+  g_return_val_if_fail (errors != NULL || n_requests == 0, FALSE);
+
+  return mz_workflow_act_all (services, requests, n_requests, audit_action, results, errors, error);
+}

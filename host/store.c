@@ -1,0 +1,677 @@
+/* minzheng host — the SQLite store: writer thread, group commit, readers.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "mz-config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "store.h"
+
+G_DEFINE_QUARK (mz-store-error-quark, mz_store_error)
+
+#define MZ_STORE_READER_POOL 4
+
+typedef struct
+{
+  MzStoreWorkFunc work;
+  MzStoreRefusedFunc refused;
+  gpointer data;
+  gboolean exclusive;
+  gboolean done;
+  gboolean ok;
+  GError *error;
+} MzStoreJob;
+
+struct _MzStore
+{
+  char *path;
+  char *synchronous;
+  guint busy_timeout_ms;
+  guint max_batch;
+
+  sqlite3 *writer;              /* used by the writer thread only */
+  GHashTable *statements;       /* SQL text → sqlite3_stmt *, writer only */
+  GThread *thread;
+
+  GMutex lock;                  /* guards queue, closing and every job's done/ok/error */
+  GCond work_cond;              /* the writer waits here for work */
+  GCond done_cond;              /* callers wait here for their job */
+  GQueue queue;
+  gboolean closing;
+  MzStoreHooks hooks;
+
+  GMutex pool_lock;
+  GPtrArray *readers;           /* idle pooled read-only connections */
+};
+
+/* Full disk and I/O errors must be told apart from a constraint that one
+ * unit of work hit: the former leave nothing committed and fail the whole
+ * batch.  SQLite reports a write refused by RLIMIT_FSIZE (EFBIG) as an I/O
+ * error, so the system errno decides "full" too. */
+gboolean
+mz_store_set_error (sqlite3    *db,
+                    int         rc,
+                    const char *what,
+                    GError    **error)
+{
+  int primary = rc & 0xff;
+  int sys_errno = db != NULL ? sqlite3_system_errno (db) : 0;
+  const char *detail = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+
+  if (primary == SQLITE_FULL || sys_errno == ENOSPC || sys_errno == EFBIG)
+    g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_FULL,
+                 "存储空间已满，%s未能保存，本批操作均未提交；请释放磁盘空间后重试（%s） [store.full]",
+                 what, detail);
+  else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+    g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_BUSY,
+                 "数据库被其他进程长时间占用，%s未能保存；请稍后重试（%s） [store.busy]",
+                 what, detail);
+  else if (primary == SQLITE_IOERR || primary == SQLITE_CORRUPT || primary == SQLITE_NOMEM
+           || primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY
+           || primary == SQLITE_NOTADB || primary == SQLITE_PROTOCOL)
+    g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_IO,
+                 "数据库读写失败，%s未能保存，本批操作均未提交；请检查磁盘和数据库文件（%s） [store.io]",
+                 what, detail);
+  else
+    g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_SQL,
+                 "数据库语句失败：%s（%s） [store.sql]", what, detail);
+  return FALSE;
+}
+
+gboolean
+mz_store_error_is_fatal (const GError *error)
+{
+  return error != NULL && error->domain == MZ_STORE_ERROR && error->code != MZ_STORE_ERROR_SQL;
+}
+
+static gboolean
+exec_sql (sqlite3    *db,
+          const char *sql,
+          GError    **error)
+{
+  int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return mz_store_set_error (db, rc, sql, error);
+  return TRUE;
+}
+
+static gboolean
+query_text (sqlite3    *db,
+            const char *sql,
+            char      **out,
+            GError    **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      mz_store_set_error (db, rc, sql, error);
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  *out = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
+static gboolean
+configure_writer (MzStore *store,
+                  GError **error)
+{
+  g_autofree char *mode = NULL;
+  g_autofree char *sync_sql = g_strdup_printf ("PRAGMA synchronous=%s", store->synchronous);
+
+  sqlite3_extended_result_codes (store->writer, 1);
+  sqlite3_busy_timeout (store->writer, (int) store->busy_timeout_ms);
+  if (!query_text (store->writer, "PRAGMA journal_mode=WAL", &mode, error))
+    return FALSE;
+  if (g_ascii_strcasecmp (mode, "wal") != 0)
+    {
+      g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_OPEN,
+                   "数据库 %s 无法切换到 WAL 日志模式（当前为 %s） [store.wal]",
+                   store->path, mode);
+      return FALSE;
+    }
+  return exec_sql (store->writer, sync_sql, error)
+         && exec_sql (store->writer, "PRAGMA foreign_keys=ON", error);
+}
+
+/* Fails every job of @jobs with a copy of @fatal; the batch left nothing. */
+static void
+fail_jobs (GPtrArray    *jobs,
+           const GError *fatal)
+{
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      MzStoreJob *job = g_ptr_array_index (jobs, i);
+
+      g_clear_error (&job->error);
+      job->error = g_error_copy (fatal);
+      job->ok = FALSE;
+    }
+}
+
+/* Statements a unit of work left mid-step would make COMMIT fail; reset
+ * them all first (cheap: a handful of cached statements). */
+static void
+reset_statements (sqlite3 *db)
+{
+  for (sqlite3_stmt *s = sqlite3_next_stmt (db, NULL); s != NULL; s = sqlite3_next_stmt (db, s))
+    if (sqlite3_stmt_busy (s))
+      sqlite3_reset (s);
+}
+
+static gboolean
+run_refused (MzStore    *store,
+             MzStoreJob *job,
+             GError    **error)
+{
+  if (job->refused == NULL)
+    return TRUE;
+  if (!exec_sql (store->writer, "SAVEPOINT mz_refused", error))
+    return FALSE;
+  if (!job->refused (store, store->writer, job->data, job->error, error))
+    return FALSE;
+  return exec_sql (store->writer, "RELEASE mz_refused", error);
+}
+
+/* One unit of work in its savepoint.  Returns FALSE only for a failure
+ * that dooms the batch (@fatal set); a refusal stays in job->error. */
+static gboolean
+run_job (MzStore    *store,
+         MzStoreJob *job,
+         GError    **fatal)
+{
+  GError *local = NULL;
+
+  if (!exec_sql (store->writer, "SAVEPOINT mz_job", fatal))
+    return FALSE;
+  if (job->work (store, store->writer, job->data, &local))
+    {
+      job->ok = TRUE;
+      reset_statements (store->writer);
+      return exec_sql (store->writer, "RELEASE mz_job", fatal);
+    }
+
+  g_assert (local != NULL);
+  reset_statements (store->writer);
+  if (mz_store_error_is_fatal (local) || sqlite3_get_autocommit (store->writer))
+    {
+      if (!mz_store_error_is_fatal (local))
+        mz_store_set_error (store->writer, SQLITE_IOERR, "事务", fatal);
+      else
+        g_propagate_error (fatal, local);
+      return FALSE;
+    }
+  job->ok = FALSE;
+  job->error = local;
+  if (!exec_sql (store->writer, "ROLLBACK TO mz_job", fatal)
+      || !exec_sql (store->writer, "RELEASE mz_job", fatal))
+    return FALSE;
+  return run_refused (store, job, fatal);
+}
+
+/* The group commit: one transaction for every queued unit of work, one
+ * COMMIT (one fsync of the WAL at synchronous=FULL), then every caller is
+ * answered.  A unit that refuses rolls back only its savepoint. */
+static void
+run_batch (MzStore   *store,
+           GPtrArray *jobs)
+{
+  g_autoptr (GError) fatal = NULL;
+  int rc;
+
+  if (!exec_sql (store->writer, "BEGIN IMMEDIATE", &fatal))
+    {
+      fail_jobs (jobs, fatal);
+      return;
+    }
+
+  for (guint i = 0; i < jobs->len && fatal == NULL; i++)
+    run_job (store, g_ptr_array_index (jobs, i), &fatal);
+
+  if (fatal == NULL && store->hooks.before_commit != NULL)
+    store->hooks.before_commit (store, store->writer, store->hooks.data, &fatal);
+
+  if (fatal == NULL)
+    {
+      reset_statements (store->writer);
+      rc = sqlite3_exec (store->writer, "COMMIT", NULL, NULL, NULL);
+      if (rc != SQLITE_OK)
+        mz_store_set_error (store->writer, rc, "提交", &fatal);
+    }
+
+  if (fatal != NULL)
+    {
+      reset_statements (store->writer);
+      if (!sqlite3_get_autocommit (store->writer))
+        sqlite3_exec (store->writer, "ROLLBACK", NULL, NULL, NULL);
+      if (store->hooks.after_rollback != NULL)
+        store->hooks.after_rollback (store->hooks.data);
+      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
+                        "MESSAGE_ID", "store.batch_failed",
+                        "MESSAGE", "store %s: batch of %u rolled back: %s",
+                        store->path, jobs->len, fatal->message);
+      fail_jobs (jobs, fatal);
+    }
+}
+
+static void
+run_exclusive (MzStore    *store,
+               MzStoreJob *job)
+{
+  GError *local = NULL;
+
+  job->ok = job->work (store, store->writer, job->data, &local);
+  job->error = local;
+  reset_statements (store->writer);
+  if (!sqlite3_get_autocommit (store->writer))
+    sqlite3_exec (store->writer, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  MzStore *store = data;
+  g_autoptr (GPtrArray) jobs = g_ptr_array_new ();
+
+  g_mutex_lock (&store->lock);
+  for (;;)
+    {
+      MzStoreJob *head;
+
+      while (g_queue_is_empty (&store->queue) && !store->closing)
+        g_cond_wait (&store->work_cond, &store->lock);
+      if (g_queue_is_empty (&store->queue))
+        break;
+
+      head = g_queue_peek_head (&store->queue);
+      g_ptr_array_set_size (jobs, 0);
+      if (head->exclusive)
+        g_ptr_array_add (jobs, g_queue_pop_head (&store->queue));
+      else
+        while (!g_queue_is_empty (&store->queue) && jobs->len < store->max_batch
+               && !((MzStoreJob *) g_queue_peek_head (&store->queue))->exclusive)
+          g_ptr_array_add (jobs, g_queue_pop_head (&store->queue));
+      g_mutex_unlock (&store->lock);
+
+      if (head->exclusive)
+        run_exclusive (store, head);
+      else
+        run_batch (store, jobs);
+
+      g_mutex_lock (&store->lock);
+      for (guint i = 0; i < jobs->len; i++)
+        ((MzStoreJob *) g_ptr_array_index (jobs, i))->done = TRUE;
+      g_cond_broadcast (&store->done_cond);
+    }
+  g_mutex_unlock (&store->lock);
+  return NULL;
+}
+
+static gboolean
+submit (MzStore    *store,
+        MzStoreJob *job,
+        GError    **error)
+{
+  g_return_val_if_fail (g_thread_self () != store->thread, FALSE);
+
+  g_mutex_lock (&store->lock);
+  if (store->closing)
+    {
+      g_mutex_unlock (&store->lock);
+      g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_CLOSED,
+                   "存储正在关闭，不再接受操作 [store.closed]");
+      return FALSE;
+    }
+  g_queue_push_tail (&store->queue, job);
+  g_cond_signal (&store->work_cond);
+  while (!job->done)
+    g_cond_wait (&store->done_cond, &store->lock);
+  g_mutex_unlock (&store->lock);
+
+  if (!job->ok)
+    {
+      g_propagate_error (error, job->error);
+      return FALSE;
+    }
+  g_clear_error (&job->error);
+  return TRUE;
+}
+
+gboolean
+mz_store_write (MzStore           *store,
+                MzStoreWorkFunc    work,
+                MzStoreRefusedFunc refused,
+                gpointer           data,
+                GError           **error)
+{
+  MzStoreJob job = { work, refused, data, FALSE, FALSE, FALSE, NULL };
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (work != NULL, FALSE);
+  return submit (store, &job, error);
+}
+
+gboolean
+mz_store_run_exclusive (MzStore        *store,
+                        MzStoreWorkFunc work,
+                        gpointer        data,
+                        GError        **error)
+{
+  MzStoreJob job = { work, NULL, data, TRUE, FALSE, FALSE, NULL };
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (work != NULL, FALSE);
+  return submit (store, &job, error);
+}
+
+sqlite3_stmt *
+mz_store_prepare (MzStore    *store,
+                  const char *sql,
+                  GError    **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (g_thread_self () == store->thread, NULL);
+
+  stmt = g_hash_table_lookup (store->statements, sql);
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+  rc = sqlite3_prepare_v3 (store->writer, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      mz_store_set_error (store->writer, rc, sql, error);
+      return NULL;
+    }
+  g_hash_table_insert (store->statements, g_strdup (sql), stmt);
+  return stmt;
+}
+
+sqlite3 *
+mz_store_get_writer (MzStore *store)
+{
+  g_return_val_if_fail (g_thread_self () == store->thread, NULL);
+  return store->writer;
+}
+
+gboolean
+mz_store_exec (MzStore    *store,
+               const char *sql,
+               GError    **error)
+{
+  g_return_val_if_fail (g_thread_self () == store->thread, FALSE);
+  return exec_sql (store->writer, sql, error);
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+MzStore *
+mz_store_open (const MzStoreOptions *options,
+               GError              **error)
+{
+  g_autoptr (MzStore) store = NULL;
+  const char *sync = options->synchronous != NULL ? options->synchronous : "FULL";
+  int rc;
+
+  g_return_val_if_fail (options != NULL && options->path != NULL, NULL);
+
+  if (g_ascii_strcasecmp (sync, "FULL") != 0 && g_ascii_strcasecmp (sync, "EXTRA") != 0
+      && g_ascii_strcasecmp (sync, "NORMAL") != 0)
+    {
+      g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_OPEN,
+                   "[store] synchronous=%s 不可用：只允许 FULL、EXTRA 或 NORMAL，"
+                   "民政档案须在断电后保留，建议 FULL [store.synchronous]", sync);
+      return NULL;
+    }
+
+  store = g_new0 (MzStore, 1);
+  store->path = g_strdup (options->path);
+  store->synchronous = g_ascii_strup (sync, -1);
+  store->busy_timeout_ms = options->busy_timeout_ms != 0 ? options->busy_timeout_ms : 5000;
+  store->max_batch = options->max_batch != 0 ? options->max_batch : 256;
+  store->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+  store->readers = g_ptr_array_new ();
+  g_mutex_init (&store->lock);
+  g_cond_init (&store->work_cond);
+  g_cond_init (&store->done_cond);
+  g_mutex_init (&store->pool_lock);
+  g_queue_init (&store->queue);
+
+  rc = sqlite3_open_v2 (store->path, &store->writer,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_OPEN,
+                   "无法打开数据库 %s：%s；请检查路径和权限 [store.open]",
+                   store->path, sqlite3_errmsg (store->writer));
+      return NULL;
+    }
+  if (!configure_writer (store, error))
+    return NULL;
+
+  store->thread = g_thread_new ("mz-store-writer", writer_thread, store);
+  return g_steal_pointer (&store);
+}
+
+void
+mz_store_close (MzStore *store)
+{
+  if (store == NULL)
+    return;
+
+  if (store->thread != NULL)
+    {
+      g_mutex_lock (&store->lock);
+      store->closing = TRUE;
+      g_cond_signal (&store->work_cond);
+      g_mutex_unlock (&store->lock);
+      g_thread_join (store->thread);
+    }
+  g_hash_table_destroy (store->statements);
+  for (guint i = 0; i < store->readers->len; i++)
+    sqlite3_close_v2 (g_ptr_array_index (store->readers, i));
+  g_ptr_array_free (store->readers, TRUE);
+  if (store->writer != NULL)
+    sqlite3_close_v2 (store->writer);
+  g_mutex_clear (&store->lock);
+  g_cond_clear (&store->work_cond);
+  g_cond_clear (&store->done_cond);
+  g_mutex_clear (&store->pool_lock);
+  g_free (store->path);
+  g_free (store->synchronous);
+  g_free (store);
+}
+
+const char *
+mz_store_get_path (MzStore *store)
+{
+  return store->path;
+}
+
+const char *
+mz_store_get_synchronous (MzStore *store)
+{
+  return store->synchronous;
+}
+
+void
+mz_store_set_hooks (MzStore            *store,
+                    const MzStoreHooks *hooks)
+{
+  g_mutex_lock (&store->lock);
+  store->hooks = *hooks;
+  g_mutex_unlock (&store->lock);
+}
+
+sqlite3 *
+mz_store_open_reader (MzStore *store,
+                      GError **error)
+{
+  sqlite3 *db = NULL;
+  int rc;
+
+  g_return_val_if_fail (store != NULL, NULL);
+
+  rc = sqlite3_open_v2 (store->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_extended_result_codes (db, 1);
+      sqlite3_busy_timeout (db, (int) store->busy_timeout_ms);
+      rc = sqlite3_exec (db, "PRAGMA query_only=1", NULL, NULL, NULL);
+    }
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_OPEN,
+                   "无法以只读方式打开数据库 %s：%s [store.open]",
+                   store->path, db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_close_v2 (db);
+      return NULL;
+    }
+  return db;
+}
+
+sqlite3 *
+mz_store_reader_acquire (MzStore *store,
+                         GError **error)
+{
+  sqlite3 *db = NULL;
+
+  g_mutex_lock (&store->pool_lock);
+  if (store->readers->len > 0)
+    db = g_ptr_array_steal_index_fast (store->readers, store->readers->len - 1);
+  g_mutex_unlock (&store->pool_lock);
+  if (db != NULL)
+    return db;
+  return mz_store_open_reader (store, error);
+}
+
+void
+mz_store_reader_release (MzStore *store,
+                         sqlite3 *db)
+{
+  if (db == NULL)
+    return;
+  for (sqlite3_stmt *s = sqlite3_next_stmt (db, NULL); s != NULL; s = sqlite3_next_stmt (db, NULL))
+    sqlite3_finalize (s);
+  g_mutex_lock (&store->pool_lock);
+  if (store->readers->len < MZ_STORE_READER_POOL)
+    {
+      g_ptr_array_add (store->readers, db);
+      db = NULL;
+    }
+  g_mutex_unlock (&store->pool_lock);
+  if (db != NULL)
+    sqlite3_close_v2 (db);
+}
+
+gboolean
+mz_store_backup (MzStore    *store,
+                 const char *dest,
+                 GError    **error)
+{
+  sqlite3 *src = NULL;
+  sqlite3 *out = NULL;
+  sqlite3_backup *backup;
+  int rc;
+
+  g_return_val_if_fail (store != NULL && dest != NULL, FALSE);
+
+  if (g_file_test (dest, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_OPEN,
+                   "备份目标 %s 已存在；请指定一个新文件，以免覆盖已有备份 [store.backup_exists]",
+                   dest);
+      return FALSE;
+    }
+  src = mz_store_open_reader (store, error);
+  if (src == NULL)
+    return FALSE;
+  rc = sqlite3_open_v2 (dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_OPEN,
+                   "无法创建备份文件 %s：%s [store.backup_open]", dest, sqlite3_errmsg (out));
+      sqlite3_close_v2 (out);
+      sqlite3_close_v2 (src);
+      return FALSE;
+    }
+  sqlite3_exec (out, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+  backup = sqlite3_backup_init (out, "main", src, "main");
+  if (backup == NULL)
+    rc = sqlite3_errcode (out);
+  else
+    {
+      rc = sqlite3_backup_step (backup, -1);
+      sqlite3_backup_finish (backup);
+      if (rc == SQLITE_DONE)
+        rc = sqlite3_errcode (out);
+    }
+  if (rc != SQLITE_OK && rc != SQLITE_DONE)
+    mz_store_set_error (out, rc, "备份", error);
+  sqlite3_close_v2 (src);
+  if (sqlite3_close_v2 (out) != SQLITE_OK && rc == SQLITE_OK)
+    rc = SQLITE_IOERR;
+  if (rc != SQLITE_OK && rc != SQLITE_DONE)
+    {
+      if (error != NULL && *error == NULL)
+        mz_store_set_error (NULL, rc, "备份", error);
+      g_unlink (dest);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+mz_store_check_integrity (MzStore *store,
+                          GError **error)
+{
+  sqlite3 *db = mz_store_open_reader (store, error);
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr (GString) problems = g_string_new (NULL);
+  int rc;
+
+  if (db == NULL)
+    return FALSE;
+  rc = sqlite3_prepare_v2 (db, "PRAGMA integrity_check(20)", -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *line = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (g_strcmp0 (line, "ok") != 0)
+        g_string_append_printf (problems, "%s%s", problems->len > 0 ? "; " : "", line);
+      rc = SQLITE_OK;
+    }
+  if (rc != SQLITE_DONE && rc != SQLITE_OK)
+    mz_store_set_error (db, rc, "完整性检查", error);
+  sqlite3_finalize (stmt);
+  sqlite3_close_v2 (db);
+  if (rc != SQLITE_DONE && rc != SQLITE_OK)
+    return FALSE;
+  if (problems->len > 0)
+    {
+      g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_IO,
+                   "数据库 %s 完整性检查未通过：%s；请从备份恢复 [store.integrity]",
+                   store->path, problems->str);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,146 @@
+/* minzheng host — the SQLite store: one database file per office, one
+ * writer thread that owns the only writing connection and group-commits
+ * whatever callers queued, and read-only connections for everything else.
+ *
+ * The store knows nothing of kinds or workflows: a caller hands it a unit
+ * of work (a function run on the writer thread inside the batch's
+ * transaction, within its own SAVEPOINT) and is woken once the transaction
+ * that holds its work is durable, or has failed.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+/**
+ * MzStoreError:
+ * @MZ_STORE_ERROR_OPEN: the database cannot be opened or set up (path, permissions, pragmas)
+ * @MZ_STORE_ERROR_FULL: the disk (or the process's file-size limit) is full; nothing of the
+ *   transaction was committed; retry once space is freed
+ * @MZ_STORE_ERROR_IO: an I/O or other database failure; nothing of the transaction was committed
+ * @MZ_STORE_ERROR_CLOSED: the store is shutting down and takes no more work
+ * @MZ_STORE_ERROR_BUSY: another process held the database longer than busy_timeout
+ * @MZ_STORE_ERROR_SQL: one statement failed (a constraint, a bad query); only the unit of
+ *   work that ran it is undone
+ *
+ * Failures of the storage itself.  A unit of work that fails with one of
+ * these codes other than SQL fails its whole batch: every caller in it
+ * gets the error.
+ */
+typedef enum
+{
+  MZ_STORE_ERROR_OPEN,
+  MZ_STORE_ERROR_FULL,
+  MZ_STORE_ERROR_IO,
+  MZ_STORE_ERROR_CLOSED,
+  MZ_STORE_ERROR_BUSY,
+  MZ_STORE_ERROR_SQL,
+} MzStoreError;
+
+#define MZ_STORE_ERROR (mz_store_error_quark ())
+GQuark mz_store_error_quark (void);
+
+typedef struct _MzStore MzStore;
+
+/**
+ * MzStoreOptions:
+ * @path: the database file (created on first use)
+ * @synchronous: "FULL" (default when %NULL), "EXTRA" or "NORMAL"; "OFF" is refused
+ * @busy_timeout_ms: how long to wait for another process's lock (0 = 5000)
+ * @max_batch: most units of work in one transaction (0 = 256)
+ */
+typedef struct
+{
+  const char *path;
+  const char *synchronous;
+  guint busy_timeout_ms;
+  guint max_batch;
+} MzStoreOptions;
+
+/* A unit of work, run on the writer thread inside the batch's transaction
+ * and its own SAVEPOINT.  Returning FALSE with @error set rolls back the
+ * savepoint only; an error in MZ_STORE_ERROR fails the whole batch. */
+typedef gboolean (*MzStoreWorkFunc) (MzStore *store, sqlite3 *db, gpointer data, GError **error);
+
+/* Runs after @work refused and its savepoint was rolled back, in a savepoint
+ * of its own in the same transaction: this is where the refusal is
+ * recorded (the audit entry of a refused action).  Its own failure fails
+ * the batch. */
+typedef gboolean (*MzStoreRefusedFunc) (MzStore *store, sqlite3 *db, gpointer data,
+                                        const GError *refusal, GError **error);
+
+/**
+ * MzStoreHooks:
+ * @before_commit: runs once per batch, last thing before COMMIT (audit checkpoints);
+ *   its failure rolls the batch back
+ * @after_rollback: runs after a batch was rolled back instead of committed
+ *   (so the audit log's in-memory state follows the database)
+ * @data: passed to both
+ */
+typedef struct
+{
+  gboolean (*before_commit) (MzStore *store, sqlite3 *db, gpointer data, GError **error);
+  void (*after_rollback) (gpointer data);
+  gpointer data;
+} MzStoreHooks;
+
+/* Opens (creating) the database, sets the pragmas and starts the writer. */
+MzStore *mz_store_open (const MzStoreOptions *options, GError **error);
+/* Stops the writer once the queued work is done, and closes everything. */
+void mz_store_close (MzStore *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MzStore, mz_store_close)
+
+const char *mz_store_get_path (MzStore *store);
+const char *mz_store_get_synchronous (MzStore *store);
+
+void mz_store_set_hooks (MzStore *store, const MzStoreHooks *hooks);
+
+/* Queues @work and waits until the transaction holding it committed
+ * (TRUE: durable) or until it refused or the batch failed (FALSE).  When
+ * @work refused, @refused (may be NULL) recorded the refusal durably
+ * before this returns.  Thread-safe; must not be called from a work func. */
+gboolean mz_store_write (MzStore *store, MzStoreWorkFunc work, MzStoreRefusedFunc refused,
+                         gpointer data, GError **error);
+
+/* Runs @work on the writer thread outside any transaction (setup that
+ * manages its own transactions, e.g. mz_audit_open). */
+gboolean mz_store_run_exclusive (MzStore *store, MzStoreWorkFunc work, gpointer data,
+                                 GError **error);
+
+/* Writer thread only: a prepared statement cached for the writer
+ * connection, reset and unbound, owned by the store. */
+sqlite3_stmt *mz_store_prepare (MzStore *store, const char *sql, GError **error);
+
+/* Writer thread only: the writer connection (to classify a failure of
+ * code that used it, such as the audit log). */
+sqlite3 *mz_store_get_writer (MzStore *store);
+
+/* Writer thread only: runs @sql (no parameters, no rows). */
+gboolean mz_store_exec (MzStore *store, const char *sql, GError **error);
+
+/* Sets @error from the connection's last failure, classifying full disk
+ * and I/O errors into MZ_STORE_ERROR (which fail the batch); other
+ * failures use @domain/@code.  @what says what was being done.  Returns FALSE. */
+gboolean mz_store_set_error (sqlite3 *db, int rc, const char *what, GError **error);
+gboolean mz_store_error_is_fatal (const GError *error);
+
+/* A new read-only connection to the store (WAL readers never block the
+ * writer).  The caller owns it and closes it with sqlite3_close_v2. */
+sqlite3 *mz_store_open_reader (MzStore *store, GError **error);
+
+/* A pooled read-only connection; give it back with mz_store_reader_release. */
+sqlite3 *mz_store_reader_acquire (MzStore *store, GError **error);
+void mz_store_reader_release (MzStore *store, sqlite3 *db);
+
+/* Copies the live database to @dest with SQLite's online backup API
+ * (consistent, while writers keep running).  @dest must not exist. */
+gboolean mz_store_backup (MzStore *store, const char *dest, GError **error);
+
+/* PRAGMA integrity_check on a reader; FALSE with the first problems named. */
+gboolean mz_store_check_integrity (MzStore *store, GError **error);
+
+G_END_DECLS

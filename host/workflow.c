@@ -1,0 +1,817 @@
+/* minzheng host — performing actions: checks before the transaction, then
+ * inside it state, version, separation of duties, guard, effect, the write,
+ * the history row and the audit entry.
+ *
+ * Refusals are audited too.  A refusal found before the transaction
+ * (unknown field, bad value, missing permission) and one found inside it
+ * (stale version, guard) take the same path: the unit of work fails, the
+ * store rolls back its savepoint, and the refusal entry is written in a
+ * savepoint of its own in the same group-commit transaction.  The caller
+ * therefore learns of a refusal only once the entry recording it is
+ * durable, and a refusal never leaves a partial change behind.  For
+ * mz_services_act_all the whole set rolls back and the refusal entries of
+ * the bad requests are what commits.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "mz-config.h"
+
+#include <string.h>
+
+#include "services-private.h"
+
+typedef struct
+{
+  MzServices *services;
+  const MzActRequest *request;
+  const MzKind *kind;
+  const MzActionDef *def;
+  MzRecord *input;          /* validated inputs */
+  gboolean *supplied;       /* per field: the caller gave it (maybe "" to clear) */
+  char *today;
+  GError *refusal;          /* refused before the transaction */
+  const char *audit_action; /* act_all: "import", else NULL */
+  MzActResult result;
+  char *changes;            /* audit changes JSON of the write */
+} MzActJob;
+
+static void
+act_job_free (MzActJob *job)
+{
+  if (job == NULL)
+    return;
+  mz_record_free (job->input);
+  g_free (job->supplied);
+  g_free (job->today);
+  g_clear_error (&job->refusal);
+  g_free (job->changes);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MzActJob, act_job_free)
+
+static gboolean
+in_list (const char *const *list,
+         const char        *name)
+{
+  for (guint i = 0; list != NULL && list[i] != NULL; i++)
+    if (g_strcmp0 (list[i], name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static const char *
+state_label (const MzKind *kind,
+             const char   *state)
+{
+  const MzStateDef *def = mz_kind_state (kind, state);
+
+  return def != NULL ? def->label : state;
+}
+
+static gboolean
+has_text (const char *text)
+{
+  for (; text != NULL && *text != '\0'; text++)
+    if (!g_ascii_isspace (*text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Everything that can be decided without the database, in the caller's
+ * thread, so that a bad request never holds the writer. */
+static gboolean
+act_prepare (MzActJob *job,
+             GError  **error)
+{
+  MzServices *services = job->services;
+  const MzActRequest *req = job->request;
+  const MzActor *actor = req->actor;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  job->kind = mz_services_lookup_kind (services, req->plugin, req->kind);
+  if (job->kind == NULL)
+    {
+      g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_NOT_FOUND,
+                   "没有已加载的插件 %s 或其记录类型 %s [record.kind_unknown]",
+                   req->plugin != NULL ? req->plugin : "(空)", req->kind != NULL ? req->kind : "(空)");
+      return FALSE;
+    }
+  job->def = mz_kind_action (job->kind, req->action);
+  if (job->def == NULL)
+    {
+      g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_NOT_FOUND,
+                   "记录类型 %s 没有操作“%s” [record.action_unknown]",
+                   job->kind->qualified, req->action != NULL ? req->action : "(空)");
+      return FALSE;
+    }
+  if (actor == NULL || actor->user == NULL || actor->user[0] == '\0')
+    {
+      g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_PERMISSION,
+                   "未指明操作人，不能执行「%s」 [record.no_actor]", job->def->label);
+      return FALSE;
+    }
+  if ((job->def->flags & MZ_ACTION_SYSTEM) != 0 || g_strcmp0 (actor->role, MZ_ROLE_SYSTEM) == 0)
+    {
+      if ((job->def->flags & MZ_ACTION_SYSTEM) == 0 || g_strcmp0 (actor->role, MZ_ROLE_SYSTEM) != 0)
+        {
+          g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_PERMISSION,
+                       "操作「%s」%s [record.system_only]", job->def->label,
+                       (job->def->flags & MZ_ACTION_SYSTEM) ? "只能由系统到期处理执行"
+                                                            : "不能以系统身份执行");
+          return FALSE;
+        }
+    }
+  else if (!mz_roles_allow (services->roles, actor->role, job->def->permission))
+    {
+      g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_PERMISSION,
+                   "角色“%s”没有权限 %s，不能执行「%s」 [record.permission]",
+                   actor->role != NULL ? actor->role : "(无)", job->def->permission, job->def->label);
+      return FALSE;
+    }
+  if ((job->def->flags & MZ_ACTION_CREATE) && req->record_id != 0)
+    {
+      g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_STATE,
+                   "「%s」是新建操作，不能指定记录编号 [record.create_with_id]", job->def->label);
+      return FALSE;
+    }
+  if (!(job->def->flags & MZ_ACTION_CREATE) && req->record_id <= 0)
+    {
+      g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_NOT_FOUND,
+                   "「%s」须指定要办理的记录编号 [record.no_id]", job->def->label);
+      return FALSE;
+    }
+  if ((job->def->flags & MZ_ACTION_REASON_REQUIRED) && !has_text (req->reason))
+    {
+      g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_REFUSED,
+                   "办理「%s」须填写理由 [record.reason_required]", job->def->label);
+      return FALSE;
+    }
+
+  job->today = mz_services_today (services);
+  job->input = mz_record_new (job->kind);
+  job->supplied = g_new0 (gboolean, job->kind->n_fields + 1);
+  if (req->inputs == NULL)
+    return TRUE;
+  g_hash_table_iter_init (&iter, req->inputs);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      int index = mz_kind_field (job->kind, key);
+      MzValue v = { 0 };
+
+      if (index < 0 || !in_list (job->def->inputs, key))
+        return mz_field_error_set (error, MZ_FIELD_ERROR_UNKNOWN, key,
+                                   index >= 0 ? job->kind->def->fields[index].label : NULL,
+                                   "unknown", index < 0 ? "记录类型 %s 没有此字段"
+                                                        : "操作「%s」不接受此字段",
+                                   index < 0 ? job->kind->qualified : job->def->label);
+      if (!mz_value_parse (&job->kind->def->fields[index], value != NULL ? value : "",
+                           job->today, &v, error))
+        return FALSE;
+      mz_record_take (job->input, (guint) index, &v);
+      job->supplied[index] = TRUE;
+    }
+  return TRUE;
+}
+
+static gboolean
+load_record (MzActJob  *job,
+             MzStore   *store,
+             MzRecord **out,
+             GError   **error)
+{
+  g_autofree char *sql = g_strconcat (job->kind->select_sql, " WHERE id = ?", NULL);
+  sqlite3_stmt *stmt = mz_store_prepare (store, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, job->request->record_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out = mz_record_from_row (job->kind, stmt);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    return mz_store_set_error (sqlite3_db_handle (stmt), rc, "读取记录", error);
+  g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_NOT_FOUND,
+               "%s 记录 #%" G_GINT64_FORMAT " 不存在 [record.not_found]",
+               job->kind->def->label, job->request->record_id);
+  return FALSE;
+}
+
+static gboolean
+check_state (MzActJob       *job,
+             const MzRecord *before,
+             GError        **error)
+{
+  const MzActionDef *def = job->def;
+  g_autoptr (GString) allowed = NULL;
+
+  if (job->request->expected_version != 0 && before->version != job->request->expected_version)
+    {
+      g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_STALE,
+                   "记录 #%" G_GINT64_FORMAT " 已被他人修改（当前版本 %" G_GINT64_FORMAT
+                   "，您依据的是版本 %" G_GINT64_FORMAT "），请刷新后重试 [record.stale]",
+                   before->id, before->version, job->request->expected_version);
+      return FALSE;
+    }
+  if (in_list (def->from, before->state))
+    return TRUE;
+  allowed = g_string_new (NULL);
+  for (guint i = 0; def->from[i] != NULL; i++)
+    g_string_append_printf (allowed, "%s「%s」(%s)", i > 0 ? "、" : "",
+                            state_label (job->kind, def->from[i]), def->from[i]);
+  g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_STATE,
+               "记录当前状态为「%s」(%s)，「%s」只能在 %s 状态下办理 [record.state]",
+               state_label (job->kind, before->state), before->state, def->label, allowed->str);
+  return FALSE;
+}
+
+/* Separation of duties: who did which action on which record is in
+ * mz_record_action, written with every action. */
+static gboolean
+check_separation (MzActJob *job,
+                  MzStore  *store,
+                  GError  **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (job->def->distinct_from == NULL || job->def->distinct_from[0] == NULL)
+    return TRUE;
+  stmt = mz_store_prepare (store,
+                           "SELECT action FROM mz_record_action WHERE plugin = ? AND kind = ?"
+                           " AND record_id = ? AND actor_user = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, job->kind->plugin->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, job->kind->def->name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, job->request->record_id);
+  sqlite3_bind_text (stmt, 4, job->request->actor->user, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *done = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (in_list (job->def->distinct_from, done))
+        {
+          const MzActionDef *other = mz_kind_action (job->kind, done);
+
+          g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_SEPARATION,
+                       "按职责分离要求，办理过「%s」的人员（%s）不能再办理「%s」，请由他人办理 [record.separation]",
+                       other != NULL ? other->label : done, job->request->actor->user, job->def->label);
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return mz_store_set_error (sqlite3_db_handle (stmt), rc, "读取办理记录", error);
+  return TRUE;
+}
+
+static gboolean
+check_references (MzActJob       *job,
+                  MzStore        *store,
+                  const MzRecord *before,
+                  const MzRecord *after,
+                  GError        **error)
+{
+  for (guint i = 0; i < job->kind->n_fields; i++)
+    {
+      const MzFieldDef *f = &job->kind->def->fields[i];
+      g_autofree char *sql = NULL;
+      sqlite3_stmt *stmt;
+      int rc;
+
+      if (f->type != MZ_FIELD_REFERENCE || !after->values[i].set
+          || (before != NULL && mz_value_equal (&before->values[i], &after->values[i])))
+        continue;
+      sql = g_strdup_printf ("SELECT 1 FROM \"%s_%s\" WHERE id = ?", job->kind->plugin->name,
+                             f->reference_kind);
+      stmt = mz_store_prepare (store, sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, after->values[i].number);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc == SQLITE_DONE)
+        return mz_field_error_set (error, MZ_FIELD_ERROR_REFERENCE, f->name, f->label,
+                                   "reference.missing", "引用的记录 #%" G_GINT64_FORMAT " 不存在",
+                                   after->values[i].number);
+      if (rc != SQLITE_ROW)
+        return mz_store_set_error (sqlite3_db_handle (stmt), rc, "检查引用", error);
+    }
+  return TRUE;
+}
+
+static gboolean
+check_required (MzActJob       *job,
+                const MzRecord *after,
+                GError        **error)
+{
+  for (guint i = 0; i < job->kind->n_fields; i++)
+    {
+      const MzFieldDef *f = &job->kind->def->fields[i];
+
+      if ((f->flags & MZ_FIELD_REQUIRED) && !after->values[i].set)
+        return mz_field_error_set (error, MZ_FIELD_ERROR_REQUIRED, f->name, f->label, "required",
+                                   (job->def->flags & MZ_ACTION_CREATE) ? "必填项未填写"
+                                                                        : "必填项不能清空");
+    }
+  return TRUE;
+}
+
+/* Unique keys are checked before the write so the refusal can name the
+ * record that holds the key; the unique index stays as the last word. */
+static gboolean
+check_unique (MzActJob       *job,
+              MzStore        *store,
+              const MzRecord *after,
+              GError        **error)
+{
+  const MzKindDef *def = job->kind->def;
+
+  for (guint i = 0; def->indexes != NULL && def->indexes[i].name != NULL; i++)
+    {
+      const MzIndexDef *ix = &def->indexes[i];
+      g_autoptr (GString) sql = NULL;
+      gboolean complete = TRUE;
+      sqlite3_stmt *stmt;
+      int rc, param = 1;
+
+      if (!ix->unique || in_list (ix->unless_states, after->state))
+        continue;
+      for (guint j = 0; ix->fields[j] != NULL && complete; j++)
+        complete = after->values[mz_kind_field (job->kind, ix->fields[j])].set;
+      if (!complete)
+        continue;
+
+      sql = g_string_new (NULL);
+      g_string_append_printf (sql, "SELECT id FROM \"%s\" WHERE id != ?", job->kind->table);
+      for (guint j = 0; ix->fields[j] != NULL; j++)
+        g_string_append_printf (sql, " AND \"%s\" = ?", ix->fields[j]);
+      for (guint j = 0; ix->unless_states != NULL && ix->unless_states[j] != NULL; j++)
+        g_string_append_printf (sql, "%s'%s'", j == 0 ? " AND state NOT IN (" : ", ", ix->unless_states[j]);
+      if (ix->unless_states != NULL && ix->unless_states[0] != NULL)
+        g_string_append (sql, ")");
+      g_string_append (sql, " LIMIT 1");
+
+      stmt = mz_store_prepare (store, sql->str, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, param++, after->id);
+      for (guint j = 0; ix->fields[j] != NULL; j++)
+        {
+          int f = mz_kind_field (job->kind, ix->fields[j]);
+          mz_value_bind (stmt, param++, &def->fields[f], &after->values[f]);
+        }
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          gint64 holder = sqlite3_column_int64 (stmt, 0);
+          int f = mz_kind_field (job->kind, ix->fields[0]);
+
+          sqlite3_reset (stmt);
+          return mz_field_error_set (error, MZ_FIELD_ERROR_DUPLICATE, def->fields[f].name,
+                                     def->fields[f].label, "duplicate",
+                                     "已由%s记录 #%" G_GINT64_FORMAT " 占用（唯一键 %s），不能重复办理",
+                                     def->label, holder, ix->name);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        return mz_store_set_error (sqlite3_db_handle (stmt), rc, "检查唯一键", error);
+    }
+  return TRUE;
+}
+
+static gboolean
+write_record (MzActJob *job,
+              MzStore  *store,
+              MzRecord *after,
+              gint64    now,
+              GError  **error)
+{
+  const MzKind *kind = job->kind;
+  gboolean create = (job->def->flags & MZ_ACTION_CREATE) != 0;
+  g_autoptr (GString) sql = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+  int rc, param = 1;
+
+  if (create)
+    {
+      g_string_append_printf (sql, "INSERT INTO \"%s\" (state, version, created_at, updated_at", kind->table);
+      for (guint i = 0; i < kind->n_fields; i++)
+        g_string_append_printf (sql, ", \"%s\"", kind->def->fields[i].name);
+      g_string_append (sql, ") VALUES (?, 1, ?, ?");
+      for (guint i = 0; i < kind->n_fields; i++)
+        g_string_append (sql, ", ?");
+      g_string_append (sql, ")");
+    }
+  else
+    {
+      g_string_append_printf (sql, "UPDATE \"%s\" SET state = ?, version = version + 1, updated_at = ?",
+                              kind->table);
+      for (guint i = 0; i < kind->n_fields; i++)
+        g_string_append_printf (sql, ", \"%s\" = ?", kind->def->fields[i].name);
+      g_string_append (sql, " WHERE id = ? AND version = ?");
+    }
+  stmt = mz_store_prepare (store, sql->str, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, param++, after->state, -1, SQLITE_TRANSIENT);
+  if (create)
+    sqlite3_bind_int64 (stmt, param++, now);
+  sqlite3_bind_int64 (stmt, param++, now);
+  for (guint i = 0; i < kind->n_fields; i++)
+    mz_value_bind (stmt, param++, &kind->def->fields[i], &after->values[i]);
+  if (!create)
+    {
+      sqlite3_bind_int64 (stmt, param++, after->id);
+      sqlite3_bind_int64 (stmt, param++, after->version);
+    }
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+    {
+      g_set_error (error, MZ_FIELD_ERROR,
+                   rc == SQLITE_CONSTRAINT_UNIQUE ? MZ_FIELD_ERROR_DUPLICATE : MZ_FIELD_ERROR_REFERENCE,
+                   "%s：%s [field.%s]", kind->def->label,
+                   rc == SQLITE_CONSTRAINT_UNIQUE ? "唯一键已被其他记录占用" : "引用的记录不存在",
+                   rc == SQLITE_CONSTRAINT_UNIQUE ? "duplicate" : "reference.missing");
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return mz_store_set_error (sqlite3_db_handle (stmt), rc, "保存记录", error);
+  if (create)
+    {
+      after->id = sqlite3_last_insert_rowid (sqlite3_db_handle (stmt));
+      after->version = 1;
+      after->created_at = now;
+    }
+  else
+    {
+      if (sqlite3_changes (sqlite3_db_handle (stmt)) != 1)
+        {
+          g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_STALE,
+                       "记录 #%" G_GINT64_FORMAT " 已被他人修改，请刷新后重试 [record.stale]", after->id);
+          return FALSE;
+        }
+      after->version++;
+    }
+  after->updated_at = now;
+  return TRUE;
+}
+
+static gboolean
+write_history (MzActJob       *job,
+               MzStore        *store,
+               const MzRecord *after,
+               gint64          now,
+               GError        **error)
+{
+  sqlite3_stmt *stmt = mz_store_prepare (store,
+                                         "INSERT INTO mz_record_action (plugin, kind, record_id, action,"
+                                         " actor_user, actor_role, time_usec, version)"
+                                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, job->kind->plugin->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, job->kind->def->name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, after->id);
+  sqlite3_bind_text (stmt, 4, job->def->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, job->request->actor->user, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 6, job->request->actor->role, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 7, now);
+  sqlite3_bind_int64 (stmt, 8, after->version);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return mz_store_set_error (sqlite3_db_handle (stmt), rc, "保存办理记录", error);
+  return TRUE;
+}
+
+static void
+add_change_value (MzServices       *services,
+                  JsonBuilder      *b,
+                  const MzFieldDef *f,
+                  const MzValue    *v)
+{
+  if (!v->set)
+    json_builder_add_null_value (b);
+  else if (f->flags & MZ_FIELD_PERSONAL || f->type == MZ_FIELD_ID_NUMBER)
+    {
+      g_autofree char *text = mz_value_to_string (f, v);
+      g_autofree char *hash = mz_services_hash_personal (services, text);
+      json_builder_add_string_value (b, hash);
+    }
+  else if (mz_field_type_is_text (f->type))
+    json_builder_add_string_value (b, v->text);
+  else
+    json_builder_add_int_value (b, v->number);
+}
+
+/* {"state": [before, after], "field": [before, after], …} for what changed. */
+static char *
+changes_json (MzActJob       *job,
+              const MzRecord *before,
+              const MzRecord *after)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  if (before == NULL || g_strcmp0 (before->state, after->state) != 0)
+    {
+      json_builder_set_member_name (b, "state");
+      json_builder_begin_array (b);
+      if (before != NULL)
+        json_builder_add_string_value (b, before->state);
+      else
+        json_builder_add_null_value (b);
+      json_builder_add_string_value (b, after->state);
+      json_builder_end_array (b);
+    }
+  for (guint i = 0; i < job->kind->n_fields; i++)
+    {
+      const MzFieldDef *f = &job->kind->def->fields[i];
+      static const MzValue unset = { 0 };
+      const MzValue *old = before != NULL ? &before->values[i] : &unset;
+
+      if (mz_value_equal (old, &after->values[i]))
+        continue;
+      json_builder_set_member_name (b, f->name);
+      json_builder_begin_array (b);
+      add_change_value (job->services, b, f, old);
+      add_change_value (job->services, b, f, &after->values[i]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+/* The action itself, inside the writer's transaction (its savepoint). */
+static gboolean
+run_action (MzActJob *job,
+            MzStore  *store,
+            GError  **error)
+{
+  g_autoptr (MzRecord) before = NULL;
+  g_autoptr (MzRecord) after = NULL;
+  gboolean create = (job->def->flags & MZ_ACTION_CREATE) != 0;
+  gint64 now = mz_services_now (job->services);
+  MzAction action = { 0 };
+
+  if (!create)
+    {
+      if (!load_record (job, store, &before, error)
+          || !check_state (job, before, error)
+          || !check_separation (job, store, error))
+        return FALSE;
+      after = mz_record_copy (before);
+    }
+  else
+    after = mz_record_new (job->kind);
+
+  g_free (after->state);
+  after->state = g_strdup (job->def->to);
+  for (guint i = 0; i < job->kind->n_fields; i++)
+    if (job->supplied[i])
+      {
+        MzValue v = job->input->values[i];
+
+        v.text = g_strdup (v.text);
+        mz_record_take (after, i, &v);
+      }
+
+  action.services = job->services;
+  action.store = store;
+  action.kind = job->kind;
+  action.def = job->def;
+  action.request = job->request;
+  action.before = before;
+  action.input = job->input;
+  action.after = after;
+  action.today = job->today;
+
+  if (job->def->guard != NULL && !job->def->guard (&action, job->def->user_data, error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_REFUSED,
+                     "业务规则不允许办理「%s」 [%s.refused]", job->def->label, job->kind->plugin->name);
+      return FALSE;
+    }
+  action.in_effect = TRUE;
+  if (job->def->effect != NULL && !job->def->effect (&action, job->def->user_data, error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_REFUSED,
+                     "「%s」未能完成 [%s.effect_failed]", job->def->label, job->kind->plugin->name);
+      return FALSE;
+    }
+
+  if (!check_required (job, after, error)
+      || !check_references (job, store, before, after, error)
+      || !check_unique (job, store, after, error)
+      || !write_record (job, store, after, now, error)
+      || !write_history (job, store, after, now, error))
+    return FALSE;
+
+  job->changes = changes_json (job, before, after);
+  job->result.record_id = after->id;
+  job->result.version = after->version;
+  g_strlcpy (job->result.state, after->state, sizeof job->result.state);
+  return TRUE;
+}
+
+/* Audit entries name the action "<plugin>.<kind>.<action>", prefixed by
+ * the bulk operation ("import.") when it came through act_all. */
+static gboolean
+audit_job (MzActJob     *job,
+           const char   *outcome,
+           const GError *refusal,
+           GError      **error)
+{
+  const MzActRequest *req = job->request;
+  const MzActor *actor = req->actor;
+  g_autofree char *action = NULL;
+  g_autofree char *object_kind = g_strdup_printf ("%s.%s", req->plugin != NULL ? req->plugin : "",
+                                                  req->kind != NULL ? req->kind : "");
+  MzAuditEntry entry = { 0 };
+
+  action = g_strdup_printf ("%s%s%s.%s", job->audit_action != NULL ? job->audit_action : "",
+                            job->audit_action != NULL ? "." : "", object_kind,
+                            req->action != NULL ? req->action : "");
+  entry.plugin = job->kind != NULL ? job->kind->plugin->name : "host";
+  if (job->kind != NULL && job->kind->plugin->descriptor != NULL)
+    entry.plugin_version = job->kind->plugin->descriptor->version;
+  entry.actor_user = actor != NULL ? actor->user : NULL;
+  entry.actor_role = actor != NULL ? actor->role : NULL;
+  entry.actor_session = actor != NULL ? actor->session : NULL;
+  entry.actor_address = actor != NULL ? actor->address : NULL;
+  entry.action = action;
+  entry.object_kind = object_kind;
+  entry.object_id = refusal == NULL ? job->result.record_id : req->record_id;
+  entry.outcome = outcome;
+  entry.reason = refusal != NULL ? refusal->message : req->reason;
+  entry.correlation_id = req->correlation_id;
+  entry.changes = refusal == NULL ? job->changes : NULL;
+  return mz_services_audit_append (job->services, &entry, error);
+}
+
+static gboolean
+act_work (MzStore *store,
+          sqlite3 *db,
+          gpointer data,
+          GError **error)
+{
+  MzActJob *job = data;
+
+  if (job->refusal != NULL)
+    {
+      g_propagate_error (error, g_error_copy (job->refusal));
+      return FALSE;
+    }
+  return run_action (job, store, error) && audit_job (job, "ok", NULL, error);
+}
+
+static gboolean
+act_refused (MzStore      *store,
+             sqlite3      *db,
+             gpointer      data,
+             const GError *refusal,
+             GError      **error)
+{
+  return audit_job (data, "refused", refusal, error);
+}
+
+static MzActJob *
+act_job_new (MzServices         *services,
+             const MzActRequest *request,
+             const char         *audit_action)
+{
+  MzActJob *job = g_new0 (MzActJob, 1);
+
+  job->services = services;
+  job->request = request;
+  job->audit_action = audit_action;
+  act_prepare (job, &job->refusal);
+  return job;
+}
+
+gboolean
+mz_workflow_act (MzServices         *services,
+                 const MzActRequest *request,
+                 MzActResult        *result,
+                 GError            **error)
+{
+  g_autoptr (MzActJob) job = act_job_new (services, request, NULL);
+
+  if (!mz_store_write (services->store, act_work, act_refused, job, error))
+    return FALSE;
+  if (result != NULL)
+    *result = job->result;
+  return TRUE;
+}
+
+typedef struct
+{
+  GPtrArray *jobs;     /* MzActJob * */
+  GError **errors;     /* per job, the caller's array */
+  guint n_failed;
+} MzActAllJob;
+
+static gboolean
+act_all_work (MzStore *store,
+              sqlite3 *db,
+              gpointer data,
+              GError **error)
+{
+  MzActAllJob *all = data;
+
+  all->n_failed = 0;
+  for (guint i = 0; i < all->jobs->len; i++)
+    {
+      MzActJob *job = g_ptr_array_index (all->jobs, i);
+      GError *local = NULL;
+
+      g_clear_error (&all->errors[i]);
+      if (job->refusal != NULL)
+        {
+          all->errors[i] = g_error_copy (job->refusal);
+          all->n_failed++;
+          continue;
+        }
+      if (!mz_store_exec (store, "SAVEPOINT mz_request", error))
+        return FALSE;
+      if (run_action (job, store, &local))
+        {
+          if (!mz_store_exec (store, "RELEASE mz_request", error))
+            return FALSE;
+          continue;
+        }
+      if (mz_store_error_is_fatal (local))
+        {
+          g_propagate_error (error, local);
+          return FALSE;
+        }
+      all->errors[i] = local;
+      all->n_failed++;
+      if (!mz_store_exec (store, "ROLLBACK TO mz_request", error)
+          || !mz_store_exec (store, "RELEASE mz_request", error))
+        return FALSE;
+    }
+  if (all->n_failed > 0)
+    {
+      g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_REFUSED,
+                   "共 %u 条，其中 %u 条被拒绝，全部未保存 [records.refused]",
+                   all->jobs->len, all->n_failed);
+      return FALSE;
+    }
+  for (guint i = 0; i < all->jobs->len; i++)
+    if (!audit_job (g_ptr_array_index (all->jobs, i), "ok", NULL, error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+act_all_refused (MzStore      *store,
+                 sqlite3      *db,
+                 gpointer      data,
+                 const GError *refusal,
+                 GError      **error)
+{
+  MzActAllJob *all = data;
+
+  for (guint i = 0; i < all->jobs->len; i++)
+    if (all->errors[i] != NULL
+        && !audit_job (g_ptr_array_index (all->jobs, i), "refused", all->errors[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+mz_workflow_act_all (MzServices         *services,
+                     const MzActRequest *requests,
+                     gsize               n_requests,
+                     const char         *audit_action,
+                     MzActResult        *results,
+                     GError            **errors,
+                     GError            **error)
+{
+  g_autoptr (GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) act_job_free);
+  MzActAllJob all = { jobs, errors, 0 };
+
+  for (gsize i = 0; i < n_requests; i++)
+    g_ptr_array_add (jobs, act_job_new (services, &requests[i], audit_action));
+  if (!mz_store_write (services->store, act_all_work, act_all_refused, &all, error))
+    return FALSE;
+  for (gsize i = 0; results != NULL && i < n_requests; i++)
+    results[i] = ((MzActJob *) g_ptr_array_index (jobs, i))->result;
+  return TRUE;
+}
