@@ -7,6 +7,7 @@
 #pragma once
 
 #include <minzheng/minzheng.h>
+#include <json-glib/json-glib.h>
 
 #include "config.h"
 #include "plugin-private.h"
@@ -81,5 +82,48 @@ gboolean mz_services_act (MzServices *services, const MzActRequest *request,
 gboolean mz_services_act_all (MzServices *services, const MzActRequest *requests,
                               gsize n_requests, const char *audit_action,
                               MzActResult *results, GError **errors, GError **error);
+
+/* --- reading records (additions for mzctl, the HTTP API and reports) --- */
+
+/* One record as JSON (see mz_record_to_json in record.h): personal fields
+ * are masked unless @actor's role has the permission "personal.read".
+ * Reading a record of a kind with personal fields writes a "record.read"
+ * audit entry first; if that entry cannot be written, nothing is returned.
+ * An unknown role may not read. */
+JsonNode *mz_services_record_get (MzServices *services, const char *plugin, const char *kind,
+                                  gint64 id, const MzActor *actor, const char *correlation_id,
+                                  GError **error);
+
+/**
+ * MzFindQuery:
+ * @conditions: ANDed conditions on declared fields, `id` or `state`; values are
+ *   validated and normalised by the field's type first; may be NULL
+ * @states: only records in one of these states; may be NULL
+ * @period_field: "created_at", or a date or datetime field, for @from/@to; NULL = no period
+ * @from: first day, "YYYY-MM-DD" office-local, inclusive; may be NULL
+ * @to: last day, inclusive; may be NULL
+ * @limit: at most this many records (0 = 100; more than 1000 is cut to 1000)
+ * @offset: skip this many (page by offset) ...
+ * @after_id: ... or only records with id greater than this (page by key, cheaper)
+ *
+ * Results come in id order.
+ */
+typedef struct
+{
+  const MzCondition *conditions;
+  const char *const *states;
+  const char *period_field;
+  const char *from;
+  const char *to;
+  guint limit;
+  guint offset;
+  gint64 after_id;
+} MzFindQuery;
+
+/* A JSON array of records matching @query, masked and audited as
+ * mz_services_record_get does (one entry naming every id returned). */
+JsonNode *mz_services_record_find (MzServices *services, const char *plugin, const char *kind,
+                                   const MzFindQuery *query, const MzActor *actor,
+                                   const char *correlation_id, GError **error);
 
 G_END_DECLS

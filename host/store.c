@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 
 #include <glib/gstdio.h>
 
@@ -14,6 +16,8 @@
 G_DEFINE_QUARK (mz-store-error-quark, mz_store_error)
 
 #define MZ_STORE_READER_POOL 4
+/* Below this much room a failed write is taken for a full disk. */
+#define MZ_STORE_LOW_SPACE (4 * 1024 * 1024)
 
 typedef struct
 {
@@ -48,10 +52,37 @@ struct _MzStore
   GPtrArray *readers;           /* idle pooled read-only connections */
 };
 
+/* SQLite reports a write cut short by RLIMIT_FSIZE as SQLITE_IOERR_WRITE,
+ * and its saved errno is not reliable by then; so after a failed write we
+ * look at the free space and the file-size limit ourselves. */
+static gboolean
+space_exhausted (sqlite3 *db)
+{
+  const char *path = sqlite3_db_filename (db, "main");
+  g_autofree char *dir = NULL;
+  g_autofree char *wal = NULL;
+  struct statvfs fs;
+  struct rlimit limit;
+  GStatBuf st;
+  goffset largest = 0;
+
+  if (path == NULL || path[0] == '\0')
+    return FALSE;
+  dir = g_path_get_dirname (path);
+  if (statvfs (dir, &fs) == 0 && (guint64) fs.f_bavail * fs.f_frsize < MZ_STORE_LOW_SPACE)
+    return TRUE;
+  wal = g_strconcat (path, "-wal", NULL);
+  if (g_stat (path, &st) == 0)
+    largest = st.st_size;
+  if (g_stat (wal, &st) == 0 && st.st_size > largest)
+    largest = st.st_size;
+  return getrlimit (RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY
+         && (guint64) largest + MZ_STORE_LOW_SPACE > (guint64) limit.rlim_cur;
+}
+
 /* Full disk and I/O errors must be told apart from a constraint that one
  * unit of work hit: the former leave nothing committed and fail the whole
- * batch.  SQLite reports a write refused by RLIMIT_FSIZE (EFBIG) as an I/O
- * error, so the system errno decides "full" too. */
+ * batch. */
 gboolean
 mz_store_set_error (sqlite3    *db,
                     int         rc,
@@ -62,7 +93,9 @@ mz_store_set_error (sqlite3    *db,
   int sys_errno = db != NULL ? sqlite3_system_errno (db) : 0;
   const char *detail = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
 
-  if (primary == SQLITE_FULL || sys_errno == ENOSPC || sys_errno == EFBIG)
+  if (primary == SQLITE_FULL || sys_errno == ENOSPC || sys_errno == EFBIG
+      || ((rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_TRUNCATE
+           || rc == SQLITE_IOERR_SHMSIZE) && db != NULL && space_exhausted (db)))
     g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_FULL,
                  "存储空间已满，%s未能保存，本批操作均未提交；请释放磁盘空间后重试（%s） [store.full]",
                  what, detail);

@@ -1,0 +1,439 @@
+/* The store engine alone: group commit, a refusal that does not spoil its
+ * batch, a storage failure that fails the whole batch, full disk, backup.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include <glib/gstdio.h>
+
+#include "store.h"
+
+#define N_THREADS 32
+
+typedef struct
+{
+  char *dir;
+  char *path;
+  MzStore *store;
+  gint commits;
+  gint rollbacks;
+} Engine;
+
+static gboolean
+count_commit (MzStore *store,
+              sqlite3 *db,
+              gpointer data,
+              GError **error)
+{
+  Engine *e = data;
+
+  g_atomic_int_inc (&e->commits);
+  return TRUE;
+}
+
+static void
+count_rollback (gpointer data)
+{
+  Engine *e = data;
+
+  g_atomic_int_inc (&e->rollbacks);
+}
+
+static gboolean
+create_tables (MzStore *store,
+               sqlite3 *db,
+               gpointer data,
+               GError **error)
+{
+  return mz_store_exec (store, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE, blob BLOB);"
+                               "CREATE TABLE refusals (v TEXT)", error);
+}
+
+static Engine *
+engine_new (const char *synchronous)
+{
+  Engine *e = g_new0 (Engine, 1);
+  g_autoptr (GError) error = NULL;
+  MzStoreOptions options = { NULL, synchronous, 0, 0 };
+  MzStoreHooks hooks = { count_commit, count_rollback, e };
+
+  e->dir = g_dir_make_tmp ("mz-engine-XXXXXX", &error);
+  g_assert_no_error (error);
+  e->path = g_build_filename (e->dir, "engine.db", NULL);
+  options.path = e->path;
+  e->store = mz_store_open (&options, &error);
+  g_assert_no_error (error);
+  mz_store_set_hooks (e->store, &hooks);
+  g_assert_true (mz_store_write (e->store, create_tables, NULL, NULL, &error));
+  g_assert_no_error (error);
+  e->commits = 0;
+  return e;
+}
+
+static void
+engine_free (Engine *e)
+{
+  g_autofree char *wal = g_strconcat (e->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (e->path, "-shm", NULL);
+  g_autofree char *backup = g_build_filename (e->dir, "backup.db", NULL);
+
+  mz_store_close (e->store);
+  g_unlink (e->path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (backup);
+  g_rmdir (e->dir);
+  g_free (e->path);
+  g_free (e->dir);
+  g_free (e);
+}
+
+static gint64
+count_rows (Engine     *e,
+            const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  sqlite3 *db = mz_store_open_reader (e->store, &error);
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close_v2 (db);
+  return n;
+}
+
+static gboolean
+insert_work (MzStore *store,
+             sqlite3 *db,
+             gpointer data,
+             GError **error)
+{
+  sqlite3_stmt *stmt = mz_store_prepare (store, "INSERT INTO t (v) VALUES (?)", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, data, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return mz_store_set_error (db, rc, "insert", error);
+  return TRUE;
+}
+
+static gboolean
+record_refusal (MzStore      *store,
+                sqlite3      *db,
+                gpointer      data,
+                const GError *refusal,
+                GError      **error)
+{
+  sqlite3_stmt *stmt = mz_store_prepare (store, "INSERT INTO refusals (v) VALUES (?)", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, data, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE || mz_store_set_error (db, rc, "refusal", error);
+}
+
+/* Holds the writer until every client thread has queued its write, so the
+ * next batch deterministically holds them all. */
+typedef struct
+{
+  Engine *e;
+  gint queued;
+  gint expected;
+} Gate;
+
+static gboolean
+gate_work (MzStore *store,
+           sqlite3 *db,
+           gpointer data,
+           GError **error)
+{
+  Gate *gate = data;
+
+  while (g_atomic_int_get (&gate->queued) < gate->expected)
+    g_usleep (1000);
+  g_usleep (50000);
+  return TRUE;
+}
+
+static gpointer
+gate_thread (gpointer data)
+{
+  Gate *gate = data;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (mz_store_write (gate->e->store, gate_work, NULL, gate, &error));
+  return NULL;
+}
+
+typedef struct
+{
+  Gate *gate;
+  char *value;
+  GError *error;
+  gboolean ok;
+} Client;
+
+static gpointer
+client_thread (gpointer data)
+{
+  Client *c = data;
+
+  g_atomic_int_inc (&c->gate->queued);
+  c->ok = mz_store_write (c->gate->e->store, insert_work, record_refusal, c->value, &c->error);
+  return NULL;
+}
+
+/* Runs N_THREADS clients behind a gate; client @dup (or -1) inserts a
+ * value that already exists. */
+static void
+run_clients (Engine *e,
+             Client *clients,
+             int     dup)
+{
+  Gate gate = { e, 0, N_THREADS };
+  GThread *threads[N_THREADS];
+  GThread *gate_t = g_thread_new ("gate", gate_thread, &gate);
+
+  g_usleep (10000);
+  for (int i = 0; i < N_THREADS; i++)
+    {
+      clients[i].gate = &gate;
+      clients[i].value = i == dup ? g_strdup ("existing") : g_strdup_printf ("v%d", i);
+      threads[i] = g_thread_new ("client", client_thread, &clients[i]);
+    }
+  for (int i = 0; i < N_THREADS; i++)
+    g_thread_join (threads[i]);
+  g_thread_join (gate_t);
+}
+
+static void
+test_group_commit (void)
+{
+  Engine *e = engine_new (NULL);
+  Client clients[N_THREADS] = { 0 };
+
+  run_clients (e, clients, -1);
+  for (int i = 0; i < N_THREADS; i++)
+    {
+      g_assert_no_error (clients[i].error);
+      g_assert_true (clients[i].ok);
+      g_free (clients[i].value);
+    }
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t"), ==, N_THREADS);
+  /* The gate's own batch, then (almost always) one batch for all 32. */
+  g_assert_cmpint (e->commits, <=, 3);
+  g_assert_cmpstr (mz_store_get_synchronous (e->store), ==, "FULL");
+  engine_free (e);
+}
+
+static void
+test_refusal_isolated (void)
+{
+  Engine *e = engine_new (NULL);
+  Client clients[N_THREADS] = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (mz_store_write (e->store, insert_work, NULL, "existing", &error));
+  g_assert_no_error (error);
+  e->commits = 0;
+  run_clients (e, clients, 7);
+  for (int i = 0; i < N_THREADS; i++)
+    {
+      if (i == 7)
+        {
+          g_assert_false (clients[i].ok);
+          g_assert_error (clients[i].error, MZ_STORE_ERROR, MZ_STORE_ERROR_SQL);
+        }
+      else
+        {
+          g_assert_no_error (clients[i].error);
+          g_assert_true (clients[i].ok);
+        }
+      g_clear_error (&clients[i].error);
+      g_free (clients[i].value);
+    }
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t"), ==, N_THREADS);
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM refusals WHERE v = 'existing'"), ==, 1);
+  g_assert_cmpint (e->commits, <=, 3);
+  g_assert_cmpint (e->rollbacks, ==, 0);
+  engine_free (e);
+}
+
+static gboolean
+fatal_work (MzStore *store,
+            sqlite3 *db,
+            gpointer data,
+            GError **error)
+{
+  g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_IO, "simulated I/O failure [store.io]");
+  return FALSE;
+}
+
+static void
+test_fatal_fails_batch (void)
+{
+  Engine *e = engine_new (NULL);
+  Client clients[N_THREADS] = { 0 };
+  Gate gate = { e, 0, N_THREADS };
+  GThread *threads[N_THREADS];
+  GThread *gate_t = g_thread_new ("gate", gate_thread, &gate);
+  g_autoptr (GError) error = NULL;
+
+  g_usleep (10000);
+  for (int i = 0; i < N_THREADS - 1; i++)
+    {
+      clients[i].gate = &gate;
+      clients[i].value = g_strdup_printf ("v%d", i);
+      threads[i] = g_thread_new ("client", client_thread, &clients[i]);
+    }
+  g_atomic_int_inc (&gate.queued);
+  g_assert_false (mz_store_write (e->store, fatal_work, NULL, NULL, &error));
+  g_assert_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_IO);
+  for (int i = 0; i < N_THREADS - 1; i++)
+    g_thread_join (threads[i]);
+  g_thread_join (gate_t);
+
+  /* Whoever shared the failing batch failed with it; nothing it did stayed. */
+  for (int i = 0; i < N_THREADS - 1; i++)
+    {
+      if (!clients[i].ok)
+        g_assert_error (clients[i].error, MZ_STORE_ERROR, MZ_STORE_ERROR_IO);
+      g_clear_error (&clients[i].error);
+      g_free (clients[i].value);
+    }
+  g_assert_cmpint (e->rollbacks, >=, 1);
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t"), <, N_THREADS - 1);
+  g_clear_error (&error);
+  g_assert_true (mz_store_write (e->store, insert_work, NULL, "after", &error));
+  g_assert_no_error (error);
+  engine_free (e);
+}
+
+static gboolean
+insert_blob (MzStore *store,
+             sqlite3 *db,
+             gpointer data,
+             GError **error)
+{
+  sqlite3_stmt *stmt = mz_store_prepare (store, "INSERT INTO t (blob) VALUES (zeroblob(?))", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, GPOINTER_TO_INT (data));
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return mz_store_set_error (db, rc, "insert blob", error);
+  return TRUE;
+}
+
+/* RLIMIT_FSIZE stands in for a full disk (no root needed for a tmpfs):
+ * with SIGXFSZ ignored, writes past the limit fail with EFBIG. */
+static void
+test_full_disk_subprocess (void)
+{
+  Engine *e = engine_new (NULL);
+  g_autoptr (GError) error = NULL;
+  struct rlimit saved, limit;
+  gint64 before;
+
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_true (mz_store_write (e->store, insert_blob, NULL, GINT_TO_POINTER (4096), &error));
+  before = count_rows (e, "SELECT count(*) FROM t");
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  limit = saved;
+  limit.rlim_cur = 256 * 1024;
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+
+  g_assert_false (mz_store_write (e->store, insert_blob, NULL, GINT_TO_POINTER (1024 * 1024), &error));
+  g_assert_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_FULL);
+  g_assert_nonnull (strstr (error->message, "[store.full]"));
+  g_clear_error (&error);
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t"), ==, before);
+  g_assert_cmpint (e->rollbacks, >=, 1);
+
+  /* Space comes back: the same store, without reopening, works again. */
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  g_assert_true (mz_store_write (e->store, insert_blob, NULL, GINT_TO_POINTER (1024 * 1024), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t"), ==, before + 1);
+  g_assert_true (mz_store_check_integrity (e->store, &error));
+  engine_free (e);
+}
+
+static void
+test_full_disk (void)
+{
+  g_test_trap_subprocess ("/store/engine/full-disk/subprocess", 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_backup (void)
+{
+  Engine *e = engine_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dest = g_build_filename (e->dir, "backup.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  for (int i = 0; i < 10; i++)
+    {
+      g_autofree char *v = g_strdup_printf ("b%d", i);
+      g_assert_true (mz_store_write (e->store, insert_work, NULL, v, &error));
+    }
+  g_assert_true (mz_store_backup (e->store, dest, &error));
+  g_assert_no_error (error);
+  g_assert_false (mz_store_backup (e->store, dest, &error));
+  g_assert_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_OPEN);
+
+  g_assert_cmpint (sqlite3_open_v2 (dest, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM t", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 10);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  engine_free (e);
+}
+
+static void
+test_synchronous_off_refused (void)
+{
+  g_autoptr (GError) error = NULL;
+  MzStoreOptions options = { "/nonexistent/x.db", "OFF", 0, 0 };
+
+  g_assert_null (mz_store_open (&options, &error));
+  g_assert_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_OPEN);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  /* A failed batch is logged as a warning for operators; here it is expected. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  g_test_add_func ("/store/engine/group-commit", test_group_commit);
+  g_test_add_func ("/store/engine/refusal-isolated", test_refusal_isolated);
+  g_test_add_func ("/store/engine/fatal-fails-batch", test_fatal_fails_batch);
+  g_test_add_func ("/store/engine/full-disk", test_full_disk);
+  g_test_add_func ("/store/engine/full-disk/subprocess", test_full_disk_subprocess);
+  g_test_add_func ("/store/engine/backup", test_backup);
+  g_test_add_func ("/store/engine/synchronous-off-refused", test_synchronous_off_refused);
+  return g_test_run ();
+}
