@@ -15,11 +15,12 @@
 
 G_DEFINE_QUARK (mz-import-error-quark, mz_import_error)
 
-static void
-problem_free (gpointer data)
+void
+mz_import_problem_free (gpointer data)
 {
   MzImportProblem *problem = data;
 
+  g_free (problem->source);
   g_free (problem->field);
   g_free (problem->message);
   g_free (problem);
@@ -55,6 +56,8 @@ mz_import_problem_format (const MzImportProblem *problem)
 {
   g_return_val_if_fail (problem != NULL, NULL);
 
+  if (problem->source != NULL)
+    return g_strdup_printf ("%s：第 %u 行：%s", problem->source, problem->line, problem->message);
   return g_strdup_printf ("第 %u 行：%s", problem->line, problem->message);
 }
 
@@ -65,7 +68,7 @@ table_new (void)
 
   table->columns = g_ptr_array_new_with_free_func (g_free);
   table->rows = g_ptr_array_new_with_free_func (row_free);
-  table->problems = g_ptr_array_new_with_free_func (problem_free);
+  table->problems = g_ptr_array_new_with_free_func (mz_import_problem_free);
   return table;
 }
 

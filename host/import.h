@@ -67,12 +67,14 @@ typedef struct
 
 /**
  * MzImportProblem:
+ * @source: the file's name when several files are imported together, or %NULL
  * @line: the physical line of the bad row
  * @field: the column at fault, or %NULL when the row as a whole is bad
  * @message: "<Chinese reason> [<code>]"
  */
 typedef struct
 {
+  char *source;
   guint line;
   char *field;
   char *message;
@@ -105,13 +107,61 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MzImportTable, mz_import_table_free)
 
 MzImportFormat mz_import_format_guess (const char *filename);
 
+void mz_import_problem_free (gpointer problem);
+
 /* Adds one problem to @problems (a GPtrArray of MzImportProblem *). */
 void mz_import_problem_add (GPtrArray  *problems,
                             guint       line,
                             const char *field,
                             const char *message);
 
-/* "第 12 行：<message>", the form every front end prints. */
+/* "第 12 行：<message>" (after "<source>：" when it has one), the form
+ * every front end prints. */
 char *mz_import_problem_format (const MzImportProblem *problem);
+
+/* --- importing (import.c) ----------------------------------------------- */
+
+/* A set of files imported in one transaction: `mzctl import` adds one,
+ * `mzctl demo` every demo file of every enabled plugin.  Requests keep
+ * the order of the files and of their rows, so that a later file may rely
+ * on the records an earlier one created. */
+typedef struct _MzImportBatch MzImportBatch;
+
+/* @actor: who imports (audited as "import" by this actor); @correlation_id
+ * ties the batch's audit entries together, or NULL for a fresh one. */
+MzImportBatch *mz_import_batch_new (MzServices *services, const MzActor *actor,
+                                    const char *correlation_id);
+void mz_import_batch_free (MzImportBatch *batch);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MzImportBatch, mz_import_batch_free)
+
+/* Reads @data as rows of @kind of @plugin to create with @action (NULL:
+ * the action named "import" if the kind declares one, else its only
+ * create action).  Whole-file faults (no such kind or action, unknown
+ * columns, a bad header, encoding) fail with @error; bad rows are kept as
+ * problems.  @source names the file in problems when it is not NULL. */
+gboolean mz_import_batch_add_data (MzImportBatch *batch, const char *plugin, const char *kind,
+                                   const char *action, MzImportFormat format,
+                                   const char *source, const char *data, gsize length,
+                                   GError **error);
+/* The same for a file; @format AUTO decides by its name. */
+gboolean mz_import_batch_add_file (MzImportBatch *batch, const char *plugin, const char *kind,
+                                   const char *action, MzImportFormat format,
+                                   const char *path, gboolean name_in_problems,
+                                   GError **error);
+
+/* Performs every row's create action in ONE transaction.  On any bad row
+ * nothing is written, every bad row is in the problems and @error is
+ * MZ_IMPORT_ERROR_ROWS. */
+gboolean mz_import_batch_commit (MzImportBatch *batch, GError **error);
+
+/* The rows read so far, and after a commit the records created. */
+guint mz_import_batch_get_n_rows (MzImportBatch *batch);
+/* MzImportProblem *, in file and line order; owned by @batch. */
+GPtrArray *mz_import_batch_get_problems (MzImportBatch *batch);
+/* The create action used for the last file added. */
+const char *mz_import_batch_get_action (MzImportBatch *batch);
+
+/* Picks the create action an import of @kind uses (see above). */
+const MzActionDef *mz_import_default_action (const MzKindDef *kind, GError **error);
 
 G_END_DECLS

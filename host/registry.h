@@ -76,6 +76,9 @@ MzStore *mz_services_get_store (MzServices *services);
  * ("YYYY-MM-DD", newly allocated). */
 gint64 mz_services_now (MzServices *services);
 char *mz_services_today (MzServices *services);
+/* The office's time zone ([office] timezone), for office-local dates of
+ * stored UTC instants.  Owned by @services. */
+GTimeZone *mz_services_get_timezone (MzServices *services);
 const char *mz_services_get_office_id (MzServices *services);
 
 /* A new read-only connection for reports (install your authorizer on it);

@@ -60,6 +60,17 @@ mz_report_period_check (const char *from,
   return TRUE;
 }
 
+void
+mz_report_reader_harden (sqlite3 *db)
+{
+  g_return_if_fail (db != NULL);
+
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+  sqlite3_limit (db, SQLITE_LIMIT_ATTACHED, 0);
+}
+
 sqlite3 *
 mz_report_reader_open (const char *path,
                        GError    **error)
@@ -73,9 +84,7 @@ mz_report_reader_open (const char *path,
   if (rc == SQLITE_OK)
     {
       sqlite3_busy_timeout (db, 5000);
-      sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
-      sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-      sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+      mz_report_reader_harden (db);
       rc = sqlite3_exec (db, "PRAGMA query_only = ON", NULL, NULL, NULL);
     }
   if (rc != SQLITE_OK)

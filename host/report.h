@@ -17,6 +17,8 @@
 
 #include <minzheng/minzheng.h>
 
+#include "plugin-private.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -106,6 +108,8 @@ gboolean mz_report_period_check (const char *from, const char *to, GError **erro
 /* A read-only connection to the store at @path for report queries, with
  * extensions, schema writes and untrusted schema functions switched off. */
 sqlite3 *mz_report_reader_open (const char *path, GError **error);
+/* The same switches for a read-only connection opened elsewhere. */
+void mz_report_reader_harden (sqlite3 *db);
 
 MzReportDoc *mz_report_doc_new (const char *office_id, const char *office_name,
                                 const char *from, const char *to, gint64 generated_at);
@@ -128,6 +132,22 @@ char *mz_report_doc_format (MzReportDoc *doc, MzReportFormat format);
 
 /* "35.6" for value 356 with 1 decimal.  Newly allocated. */
 char *mz_report_value_format (gint64 value, guint decimals);
+
+/* --- running a report over the enabled plugins (report-run.c) ------------ */
+
+/* Runs every enabled plugin's report sections for [@from, @to] (or only
+ * @plugin's when not NULL) in one read snapshot, and writes the audit
+ * entry "report.run" for @actor.  Returns the report even when sections
+ * failed (see mz_report_doc_check); NULL with @error for a bad period, an
+ * unknown plugin, an unreadable store or an audit entry that could not be
+ * written (a report that is not audited is not produced). */
+MzReportDoc *mz_report_run (MzServices *services, const char *from, const char *to,
+                            const char *plugin, const MzActor *actor, GError **error);
+
+/* The half-year a report covers when none is given: the last one that
+ * ended before @today ("YYYY-MM-DD"), e.g. 2021-01-01..2021-06-30 on
+ * 2021-07-05.  Newly allocated. */
+void mz_report_default_period (const char *today, char **from, char **to);
 
 /* --- the MzHost report_* members (see mz-host.h) -------------------------- */
 

@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "report.h"
 #include "services-private.h"
 
 #define MZ_DEFAULT_TIMEZONE "Asia/Shanghai"
@@ -191,6 +192,13 @@ mz_services_today (MzServices *services)
   return g_date_time_format (local, "%Y-%m-%d");
 }
 
+GTimeZone *
+mz_services_get_timezone (MzServices *services)
+{
+  g_return_val_if_fail (services != NULL, NULL);
+  return services->office_tz;
+}
+
 static gint64
 host_now (MzPlugin *self)
 {
@@ -361,8 +369,10 @@ fill_host (MzHost *host)
   host->action_set_int64 = mz_action_set_int64;
   host->action_next_sequence = mz_action_next_sequence;
   host->action_find = mz_action_find;
-  /* report_query, report_query_int64, report_add_figure and
-   * report_set_sentence are set by report.c's mz_report_fill_host. */
+  host->report_query = mz_report_query;
+  host->report_query_int64 = mz_report_query_int64;
+  host->report_add_figure = mz_report_add_figure;
+  host->report_set_sentence = mz_report_set_sentence;
 }
 
 const MzHost *
