@@ -48,6 +48,13 @@ const char *const *mz_config_get_enabled (MzConfig *config);  /* [plugins] enabl
 const char *const *mz_config_get_required (MzConfig *config); /* [plugins] required */
 const char *mz_config_get_store_path (MzConfig *config);      /* [store] path, absolute */
 const char *mz_config_get_log_target (MzConfig *config);      /* [log] target */
+/* Additions for the host's other parts: the file's directory (absolute),
+ * against which relative paths in it are resolved; such a path resolved
+ * (newly allocated); and [office] timezone (default Asia/Shanghai). */
+const char *mz_config_get_directory (MzConfig *config);
+char *mz_config_resolve_path (MzConfig *config, const char *path);
+const char *mz_config_get_timezone (MzConfig *config);
+
 /* The whole file, for groups the host does not interpret ([plugin.NAME],
  * [store], [audit] ...).  Owned by @config. */
 GKeyFile *mz_config_get_key_file (MzConfig *config);
