@@ -24,6 +24,8 @@ typedef struct
 static const MzctlCommand commands[] = {
   /* mzctl-commands */
   { "audit", mzctl_cmd_audit, "Verify the audit log, print inclusion proofs, export entries" },
+  { "plugins", mzctl_plugins, "List the plugins the configuration loads, and their state" },
+  { "plugin", mzctl_plugin, "plugin check FILE: inspect one plugin library in a child process" },
   { NULL, NULL, NULL },
 };
 

@@ -37,4 +37,8 @@ typedef int (*MzctlCommandFunc) (MzctlGlobal *global, int argc, char **argv);
 /* mzctl-audit.c: verify, proof, check-proof, export. */
 int mzctl_cmd_audit (MzctlGlobal *global, int argc, char **argv);
 
+/* mzctl-plugins.c */
+int mzctl_plugins (MzctlGlobal *global, int argc, char **argv);
+int mzctl_plugin (MzctlGlobal *global, int argc, char **argv);
+
 G_END_DECLS
