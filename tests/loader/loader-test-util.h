@@ -1,0 +1,83 @@
+/* What the loader, minzhengd and mzctl tests share: a temporary office
+ * with a configuration written to disk.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+typedef struct
+{
+  char *dir;     /* temporary directory, removed by office_free */
+  char *config;  /* dir/minzheng.conf */
+  char *log;     /* dir/order.log, where fixtures record init and shutdown */
+} TestOffice;
+
+/* Writes a configuration for office 450222 with the given [plugins] keys
+ * (@required may be NULL) and its store in the temporary directory. */
+static inline TestOffice *
+office_new (const char *path,
+            const char *enabled,
+            const char *required)
+{
+  TestOffice *office = g_new0 (TestOffice, 1);
+  g_autofree char *text = NULL;
+  GError *error = NULL;
+
+  office->dir = g_dir_make_tmp ("mz-loader-XXXXXX", &error);
+  g_assert_no_error (error);
+  office->config = g_build_filename (office->dir, "minzheng.conf", NULL);
+  office->log = g_build_filename (office->dir, "order.log", NULL);
+  text = g_strdup_printf ("[office]\n"
+                          "id = 450222\n"
+                          "name = 柳城县民政局\n"
+                          "\n[plugins]\n"
+                          "path = %s\n"
+                          "enabled = %s\n"
+                          "%s%s%s"
+                          "\n[store]\n"
+                          "path = office.db\n",
+                          path, enabled,
+                          required != NULL ? "required = " : "",
+                          required != NULL ? required : "",
+                          required != NULL ? "\n" : "");
+  g_file_set_contents (office->config, text, -1, &error);
+  g_assert_no_error (error);
+  g_setenv ("MZ_FIXTURE_LOG", office->log, TRUE);
+  return office;
+}
+
+static inline void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *entry;
+
+  if (dir == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+  while ((entry = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, entry, NULL);
+
+      remove_tree (child);
+    }
+  g_dir_close (dir);
+  g_rmdir (path);
+}
+
+static inline void
+office_free (TestOffice *office)
+{
+  remove_tree (office->dir);
+  g_free (office->dir);
+  g_free (office->config);
+  g_free (office->log);
+  g_free (office);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestOffice, office_free)
