@@ -1,6 +1,7 @@
 /* marriage plugin — 婚姻登记: the descriptor, init, and helpers the kinds
  * share.  The kinds are declared in registration.c (结婚登记 and court
- * judgments), divorce.c (协议离婚登记) and replacement.c (补发婚姻登记证);
+ * judgments), divorce.c (协议离婚登记), replacement.c (补发婚姻登记证) and
+ * refusal.c (不予办理结婚登记告知书);
  * the figures in report.c; the rules themselves in rules.c.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
@@ -234,6 +235,7 @@ marriage_init (MzPlugin *self, const MzHost *host, GError **error)
     &mz_marriage_registration_kind,
     &mz_marriage_divorce_kind,
     &mz_marriage_replacement_kind,
+    &mz_marriage_refusal_kind,
   };
 
   mz_marriage_host = host;

@@ -16,12 +16,45 @@ extern MzPlugin *mz_marriage_self;
 extern const MzKindDef mz_marriage_registration_kind;
 extern const MzKindDef mz_marriage_divorce_kind;
 extern const MzKindDef mz_marriage_replacement_kind;
+extern const MzKindDef mz_marriage_refusal_kind;
 extern const MzDueDef mz_marriage_due[];
 extern const MzReportDef mz_marriage_report;
 
 /* Enum values shared by several kinds. */
 extern const MzEnumValue mz_marriage_sex_values[];
 extern const MzEnumValue mz_marriage_side_values[];
+
+/* The fields of one party of a marriage application, and of both with the
+ * declaration: shared by `registration` and `refusal`. */
+#define MZ_MARRIAGE_PARTY_FIELDS(side, label)                                                  \
+  { side "_name", label "姓名", MZ_FIELD_TEXT, MZ_FIELD_REQUIRED | MZ_FIELD_PERSONAL, 64 },   \
+  { side "_id_number", label "身份证号码", MZ_FIELD_ID_NUMBER,                                  \
+    MZ_FIELD_REQUIRED | MZ_FIELD_PERSONAL | MZ_FIELD_INDEXED },                                \
+  { side "_sex", label "性别", MZ_FIELD_ENUM, MZ_FIELD_FLAGS_NONE, 0, 0, 0,                     \
+    mz_marriage_sex_values },                                                                  \
+  { side "_birth_date", label "出生日期", MZ_FIELD_DATE, MZ_FIELD_PERSONAL },                    \
+  { side "_nationality", label "国籍", MZ_FIELD_TEXT, MZ_FIELD_FLAGS_NONE, 32 },                \
+  { side "_present", label "亲自到场", MZ_FIELD_BOOLEAN }
+
+#define MZ_MARRIAGE_APPLICATION_FIELDS                                                         \
+  MZ_MARRIAGE_PARTY_FIELDS ("man", "男方"),                                                    \
+  MZ_MARRIAGE_PARTY_FIELDS ("woman", "女方"),                                                  \
+  { "declaration_signed", "已签署无配偶及无禁止结婚亲属关系声明", MZ_FIELD_BOOLEAN }
+
+#define MZ_MARRIAGE_PARTY_INPUTS(side)                                                         \
+  side "_name", side "_id_number", side "_sex", side "_birth_date", side "_nationality",        \
+  side "_present"
+
+#define MZ_MARRIAGE_APPLICATION_INPUTS                                                         \
+  MZ_MARRIAGE_PARTY_INPUTS ("man"), MZ_MARRIAGE_PARTY_INPUTS ("woman"), "declaration_signed"
+
+/* Every rule of a marriage registration on the action's values: rules.c on
+ * both parties, then, unless @historical, that neither has a marriage in
+ * this office's records that has not ended.  The date is the host's today,
+ * or registration_date when @historical. */
+gboolean mz_marriage_registration_check (MzAction *action,
+                                         gboolean  historical,
+                                         GError  **error);
 
 /* A value of the action: what the caller supplied, else what the record
  * held before the action (NULL / @fallback when neither has it). */

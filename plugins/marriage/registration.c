@@ -12,20 +12,8 @@
 /* Terms: 登记日期 registration_date; 受理日期 accepted_date; 结婚证字号
  * certificate_number; 声明 declaration_signed; 亲自到场 *_present;
  * 判决书/裁定书文号 judgment_number. */
-#define PARTY_FIELDS(side, label)                                                              \
-  { side "_name", label "姓名", MZ_FIELD_TEXT, MZ_FIELD_REQUIRED | MZ_FIELD_PERSONAL, 64 },   \
-  { side "_id_number", label "身份证号码", MZ_FIELD_ID_NUMBER,                                  \
-    MZ_FIELD_REQUIRED | MZ_FIELD_PERSONAL | MZ_FIELD_INDEXED },                                \
-  { side "_sex", label "性别", MZ_FIELD_ENUM, MZ_FIELD_FLAGS_NONE, 0, 0, 0,                     \
-    mz_marriage_sex_values },                                                                  \
-  { side "_birth_date", label "出生日期", MZ_FIELD_DATE, MZ_FIELD_PERSONAL },                    \
-  { side "_nationality", label "国籍", MZ_FIELD_TEXT, MZ_FIELD_FLAGS_NONE, 32 },                \
-  { side "_present", label "亲自到场", MZ_FIELD_BOOLEAN }
-
 static const MzFieldDef registration_fields[] = {
-  PARTY_FIELDS ("man", "男方"),
-  PARTY_FIELDS ("woman", "女方"),
-  { "declaration_signed", "已签署无配偶及无禁止结婚亲属关系声明", MZ_FIELD_BOOLEAN },
+  MZ_MARRIAGE_APPLICATION_FIELDS,
   { "accepted_date", "受理日期", MZ_FIELD_DATE },
   { "registration_date", "登记日期", MZ_FIELD_DATE, MZ_FIELD_INDEXED },
   { "processing_days", "办理用时（日）", MZ_FIELD_INTEGER, MZ_FIELD_FLAGS_NONE, 0, 0, 36500 },
@@ -101,13 +89,9 @@ party_from_action (MzAction *action, const char *side, MzMarriageParty *party)
   party->present = mz_marriage_value_int64 (action, present, 0) != 0;
 }
 
-/* Guard of `register` (user_data NULL) and `import` (non-NULL): the rules
- * of rules.c, then, for a live registration, that neither party has a
- * marriage in the records that has not ended. */
-static gboolean
-registration_guard (MzAction *action, gpointer user_data, GError **error)
+gboolean
+mz_marriage_registration_check (MzAction *action, gboolean historical, GError **error)
 {
-  gboolean historical = user_data != NULL;
   g_autofree char *today = g_strdup (mz_marriage_host->today (mz_marriage_self));
   MzMarriageApplication app = { 0 };
   g_autofree char *man_open = NULL;
@@ -146,6 +130,12 @@ registration_guard (MzAction *action, gpointer user_data, GError **error)
       || !mz_marriage_spouse_check (MZ_MARRIAGE_SIDE_WOMAN, woman_open, error))
     return FALSE;
   return TRUE;
+}
+
+static gboolean
+registration_guard (MzAction *action, gpointer user_data, GError **error)
+{
+  return mz_marriage_registration_check (action, user_data != NULL, error);
 }
 
 /* Nationality defaults to 中国: the parties hold resident ID numbers. */
@@ -215,14 +205,9 @@ judgment_guard (MzAction *action, gpointer user_data, GError **error)
   return TRUE;
 }
 
-#define PARTY_INPUTS(side) \
-  side "_name", side "_id_number", side "_sex", side "_birth_date", side "_nationality", side "_present"
-
-static const char *const register_inputs[] = {
-  PARTY_INPUTS ("man"), PARTY_INPUTS ("woman"), "declaration_signed", NULL,
-};
+static const char *const register_inputs[] = { MZ_MARRIAGE_APPLICATION_INPUTS, NULL };
 static const char *const import_inputs[] = {
-  PARTY_INPUTS ("man"), PARTY_INPUTS ("woman"), "declaration_signed", "accepted_date",
+  MZ_MARRIAGE_APPLICATION_INPUTS, "accepted_date",
   "registration_date", "certificate_number", NULL,
 };
 static const char *const judgment_inputs[] = {
