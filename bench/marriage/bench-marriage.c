@@ -1,0 +1,224 @@
+/* bench/marriage — marriage registrations per second through the host
+ * (mz_services_act, real marriage.so, real SQLite store with the default
+ * synchronous=FULL), with one client and with 32 at once, against the
+ * create actions of benchplain.so measured in the same run and store: its
+ * trivial kind `item` (the plain action rate) and its kind `shaped` (the
+ * fields of a registration, no rules: what the rules themselves cost).
+ *
+ *     bench-marriage [N]     N actions per measurement (default 600)
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "services.h"
+#include "loader.h"
+#include "id-maker.h"
+
+#define N_CLIENTS 32
+
+static const MzActor bench_actor = { "bench", "supervisor", "bench", "bench" };
+
+/* What is measured. */
+typedef enum
+{
+  BENCH_PLAIN,     /* benchplain item create */
+  BENCH_SHAPED,    /* benchplain shaped create */
+  BENCH_MARRIAGE,  /* marriage registration register */
+} BenchKind;
+
+typedef struct
+{
+  MzServices *services;
+  BenchKind what;
+  guint first;
+  guint count;
+  guint failed;
+} Job;
+
+/* Couple @n: distinct ID numbers for every n, all of legal age in 2021. */
+static gboolean
+act_one (MzServices *services, BenchKind what, guint n)
+{
+  gboolean couple = what != BENCH_PLAIN;
+  g_autofree char *certificate = g_strdup_printf ("S450222-2021-%06u", n);
+  g_autoptr (GHashTable) inputs = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("基准%u", n);
+  g_autofree char *birth = NULL;
+  g_autofree char *man_id = NULL;
+  g_autofree char *woman_id = NULL;
+  MzActRequest request = { 0 };
+  MzActResult result = { 0 };
+  GDate date;
+
+  request.plugin = what == BENCH_MARRIAGE ? "marriage" : "benchplain";
+  request.kind = what == BENCH_MARRIAGE ? "registration" : what == BENCH_SHAPED ? "shaped" : "item";
+  request.action = what == BENCH_MARRIAGE ? "register" : "create";
+  request.inputs = inputs;
+  request.actor = &bench_actor;
+  if (couple)
+    {
+      g_date_clear (&date, 1);
+      g_date_set_dmy (&date, 1, 1, 1980);
+      g_date_add_days (&date, n / 500);
+      birth = g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (&date),
+                               g_date_get_month (&date), g_date_get_day (&date));
+      man_id = test_id_make ("450222", birth, (n % 500) * 2 + 1);
+      woman_id = test_id_make ("450221", birth, (n % 500) * 2);
+      g_hash_table_insert (inputs, "man_name", name);
+      g_hash_table_insert (inputs, "man_id_number", man_id);
+      g_hash_table_insert (inputs, "man_present", "1");
+      g_hash_table_insert (inputs, "woman_name", name);
+      g_hash_table_insert (inputs, "woman_id_number", woman_id);
+      g_hash_table_insert (inputs, "woman_present", "1");
+      g_hash_table_insert (inputs, "declaration_signed", "1");
+    }
+  /* What the registration's effect sets, the shaped kind is given. */
+  if (what == BENCH_SHAPED)
+    {
+      g_hash_table_insert (inputs, "man_nationality", "中国");
+      g_hash_table_insert (inputs, "woman_nationality", "中国");
+      g_hash_table_insert (inputs, "accepted_date", "2021-05-10");
+      g_hash_table_insert (inputs, "registration_date", "2021-05-10");
+      g_hash_table_insert (inputs, "processing_days", "0");
+      g_hash_table_insert (inputs, "certificate_number", certificate);
+    }
+  if (what == BENCH_PLAIN)
+    g_hash_table_insert (inputs, "name", name);
+
+  if (mz_services_act (services, &request, &result, &error))
+    return TRUE;
+  g_printerr ("bench-marriage: %s\n", error->message);
+  return FALSE;
+}
+
+static gpointer
+job_run (gpointer data)
+{
+  Job *job = data;
+
+  for (guint i = 0; i < job->count; i++)
+    if (!act_one (job->services, job->what, job->first + i))
+      job->failed++;
+  return NULL;
+}
+
+/* The store, its WAL and the office key live in @path alone. */
+static void
+remove_dir (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* Actions per second for @total actions spread over @clients threads,
+ * numbering couples from @first. */
+static double
+measure (MzServices *services, BenchKind what, guint clients, guint first, guint total)
+{
+  Job jobs[N_CLIENTS];
+  GThread *threads[N_CLIENTS];
+  gint64 start = g_get_monotonic_time ();
+  guint failed = 0;
+  double seconds;
+
+  for (guint c = 0; c < clients; c++)
+    {
+      jobs[c] = (Job) { services, what, first + c * (total / clients), total / clients, 0 };
+      threads[c] = g_thread_new ("bench", job_run, &jobs[c]);
+    }
+  for (guint c = 0; c < clients; c++)
+    {
+      g_thread_join (threads[c]);
+      failed += jobs[c].failed;
+    }
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  if (failed > 0)
+    {
+      g_printerr ("bench-marriage: %u actions failed\n", failed);
+      exit (1);
+    }
+  return (total / clients) * clients / seconds;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (MzConfig) config = NULL;
+  g_autoptr (MzServices) services = NULL;
+  g_autoptr (MzLoader) loader = NULL;
+  g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Asia/Shanghai");
+  g_autoptr (GDateTime) now = g_date_time_new (tz, 2021, 5, 10, 10, 0, 0);
+  guint n = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 600;
+  guint next = 0;
+  const guint clients[] = { 1, N_CLIENTS };
+
+  setlocale (LC_ALL, "");
+  if (n < N_CLIENTS)
+    {
+      g_printerr ("usage: bench-marriage [N ≥ %d]\n", N_CLIENTS);
+      return 2;
+    }
+  dir = g_dir_make_tmp ("bench-marriage-XXXXXX", &error);
+  g_assert_no_error (error);
+  db = g_build_filename (dir, "office.db", NULL);
+  text = g_strdup_printf ("[office]\nid=450222\nname=柳城县民政局\n"
+                          "[plugins]\npath=%s;%s\nenabled=marriage;benchplain\n"
+                          "[store]\npath=%s\n",
+                          MARRIAGE_PLUGIN_DIR, BENCH_PLUGIN_DIR, db);
+  config = mz_config_load_from_data (text, "bench-marriage.conf", &error);
+  if (config != NULL)
+    services = mz_services_new (config, &error);
+  if (services != NULL)
+    {
+      loader = mz_loader_new (config, services);
+      mz_loader_load_all (loader, &error);
+    }
+  if (error != NULL)
+    {
+      g_printerr ("bench-marriage: %s\n", error->message);
+      return 1;
+    }
+  mz_services_set_now (services, g_date_time_to_unix (now) * G_USEC_PER_SEC);
+
+  /* Warm up both kinds (schema, statement caches) outside the timings. */
+  measure (services, BENCH_PLAIN, 1, 0, 20);
+  measure (services, BENCH_SHAPED, 1, 0, 20);
+  measure (services, BENCH_MARRIAGE, 1, 0, 20);
+  next += 20;
+
+  g_print ("bench-marriage: %u actions per measurement, store %s\n", n, db);
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    {
+      double plain = measure (services, BENCH_PLAIN, clients[i], 0, n);
+      double shaped = measure (services, BENCH_SHAPED, clients[i], next, n);
+      double reg = measure (services, BENCH_MARRIAGE, clients[i], next, n);
+
+      next += n;
+      g_print ("clients=%-2u  plain %8.1f/s  shaped %8.1f/s  register %8.1f/s"
+               "  register/plain %.2f  register/shaped %.2f\n",
+               clients[i], plain, shaped, reg, reg / plain, reg / shaped);
+    }
+
+  g_clear_pointer (&loader, mz_loader_free);
+  g_clear_pointer (&services, mz_services_free);
+  remove_dir (dir);
+  return 0;
+}
