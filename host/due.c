@@ -276,6 +276,59 @@ mz_due_run (MzServices    *services,
   return TRUE;
 }
 
+#define DUE_DEFAULT_INTERVAL 300
+
+static void
+due_run_logged (MzServices *services)
+{
+  g_autoptr (GError) error = NULL;
+  MzDueRunStats stats = { 0 };
+
+  if (!mz_due_run (services, &stats, &error))
+    {
+      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "MESSAGE_ID", "minzheng.due.failed",
+                        "MESSAGE", "到期事项无法读取：%s", error->message);
+      return;
+    }
+  if (stats.applied + stats.skipped + stats.failed > 0)
+    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "MESSAGE_ID", "minzheng.due.run",
+                      "MESSAGE", "到期自动处理：执行 %u 件，跳过 %u 件，失败 %u 件",
+                      stats.applied, stats.skipped, stats.failed);
+}
+
+static gboolean
+due_timer (gpointer data)
+{
+  due_run_logged (data);
+  return G_SOURCE_CONTINUE;
+}
+
+guint
+mz_due_schedule (MzServices *services,
+                 GError    **error)
+{
+  MzConfig *config;
+  GKeyFile *kf;
+  g_autofree char *raw = NULL;
+  guint64 interval = DUE_DEFAULT_INTERVAL;
+
+  g_return_val_if_fail (services != NULL, 0);
+
+  config = mz_services_get_config (services);
+  kf = mz_config_get_key_file (config);
+  raw = g_key_file_get_value (kf, "due", "interval_seconds", NULL);
+  if (raw != NULL
+      && (!g_ascii_string_to_unsigned (g_strstrip (raw), 10, 1, 86400, &interval, NULL)))
+    {
+      g_set_error (error, MZ_CONFIG_ERROR, MZ_CONFIG_ERROR_INVALID_VALUE,
+                   "%s：[due] interval_seconds 应为 1 到 86400 之间的整数（秒），而不是“%s”",
+                   mz_config_get_origin (config), raw);
+      return 0;
+    }
+  due_run_logged (services);
+  return g_timeout_add_seconds ((guint) interval, due_timer, services);
+}
+
 char *
 mz_due_format_text (GPtrArray  *items,
                     const char *today)

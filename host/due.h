@@ -75,6 +75,12 @@ typedef struct
  * not stop the others.  FALSE only when the due work cannot be read. */
 gboolean mz_due_run (MzServices *services, MzDueRunStats *stats, GError **error);
 
+/* For minzhengd: runs the due work once now and then every
+ * `[due] interval_seconds` (default 300) from the default main context.
+ * Returns the GSource id, or 0 with @error (MZ_CONFIG_ERROR naming file,
+ * group and key) when the interval is not a whole number from 1 to 86400. */
+guint mz_due_schedule (MzServices *services, GError **error);
+
 /* The listing for people (Chinese, grouped by plugin) or as JSON
  * {"today": …, "items": [{…}]}.  Newly allocated. */
 char *mz_due_format_text (GPtrArray *items, const char *today);

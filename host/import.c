@@ -165,7 +165,7 @@ check_columns (const MzKind      *kind,
   for (const char *const *in = inputs; in != NULL && *in != NULL; in++)
     g_string_append_printf (allowed, "%s%s", allowed->len > 0 ? "、" : "", *in);
   g_set_error (error, MZ_IMPORT_ERROR, MZ_IMPORT_ERROR_UNKNOWN_COLUMN,
-               "未知的列：%s（“%s”的动作 %s 可用的列：%s）[import.unknown_column]",
+               "未知的列：%s（“%s”的动作 %s 可用的列：%s） [import.unknown_column]",
                unknown->str, kind->def->label, action->name,
                allowed->len > 0 ? allowed->str : "无");
   return FALSE;

@@ -20,6 +20,7 @@
 #include <glib/gstdio.h>
 
 #include "config.h"
+#include "due.h"
 #include "loader.h"
 #include "log.h"
 #include "services.h"
@@ -247,6 +248,12 @@ main (int   argc,
 
   /* Due work — legal deadlines and reminders the plugins registered — is
    * run from this loop by a periodic timer of the services, added here. */
+  if (mz_due_schedule (services, &error) == 0)
+    {
+      g_printerr ("minzhengd: configuration unusable: %s\n", error->message);
+      mz_loader_shutdown (loader);
+      return EXIT_CONFIG;
+    }
 
   announce_ready (config, loader, started);
   g_main_loop_run (loop);

@@ -26,6 +26,10 @@ static const MzctlCommand commands[] = {
   { "audit", mzctl_cmd_audit, "Verify the audit log, print inclusion proofs, export entries" },
   { "plugins", mzctl_plugins, "List the plugins the configuration loads, and their state" },
   { "plugin", mzctl_plugin, "plugin check FILE: inspect one plugin library in a child process" },
+  { "report", mzctl_cmd_report, "The office's report for a period (text, JSON or CSV)" },
+  { "import", mzctl_cmd_import, "import PLUGIN KIND FILE: bring in records from CSV or JSON lines" },
+  { "demo", mzctl_cmd_demo, "Import every enabled plugin's demonstration data" },
+  { "due", mzctl_cmd_due, "List due and overdue work; --apply performs the automatic actions" },
   { NULL, NULL, NULL },
 };
 

@@ -37,6 +37,12 @@ typedef int (*MzctlCommandFunc) (MzctlGlobal *global, int argc, char **argv);
 /* mzctl-audit.c: verify, proof, check-proof, export. */
 int mzctl_cmd_audit (MzctlGlobal *global, int argc, char **argv);
 
+/* mzctl-report.c: report, import, demo, due. */
+int mzctl_cmd_report (MzctlGlobal *global, int argc, char **argv);
+int mzctl_cmd_import (MzctlGlobal *global, int argc, char **argv);
+int mzctl_cmd_demo (MzctlGlobal *global, int argc, char **argv);
+int mzctl_cmd_due (MzctlGlobal *global, int argc, char **argv);
+
 /* mzctl-plugins.c */
 int mzctl_plugins (MzctlGlobal *global, int argc, char **argv);
 int mzctl_plugin (MzctlGlobal *global, int argc, char **argv);

@@ -36,7 +36,7 @@ mz_report_period_check (const char *from,
   if (from == NULL || to == NULL)
     {
       g_set_error (error, MZ_REPORT_ERROR, MZ_REPORT_ERROR_PERIOD,
-                   "请用 --from 和 --to 给出统计期间的起止日期（YYYY-MM-DD）[report.period_missing]");
+                   "请用 --from 和 --to 给出统计期间的起止日期（YYYY-MM-DD） [report.period_missing]");
       return FALSE;
     }
   if (!mz_date_parse (from, &dfrom))
