@@ -30,6 +30,8 @@ static const MzctlCommand commands[] = {
   { "import", mzctl_cmd_import, "import PLUGIN KIND FILE: bring in records from CSV or JSON lines" },
   { "demo", mzctl_cmd_demo, "Import every enabled plugin's demonstration data" },
   { "due", mzctl_cmd_due, "List due and overdue work; --apply performs the automatic actions" },
+  { "record", mzctl_record, "record create|act|show|find: records through their workflows" },
+  { "db", mzctl_db, "db backup FILE | db check: online backup; integrity and audit check" },
   { NULL, NULL, NULL },
 };
 

@@ -43,6 +43,22 @@ int mzctl_cmd_import (MzctlGlobal *global, int argc, char **argv);
 int mzctl_cmd_demo (MzctlGlobal *global, int argc, char **argv);
 int mzctl_cmd_due (MzctlGlobal *global, int argc, char **argv);
 
+/* mzctl-store.c: record create/act/show/find, db backup/check, and the
+ * office every command that touches records opens: configuration,
+ * services (store, audit log) and, if @load_plugins, the enabled plugins.
+ * The global --now fixes the host clock. */
+typedef struct
+{
+  struct _MzConfig *config;
+  struct _MzServices *services;
+  struct _MzLoader *loader;
+} MzctlOffice;
+MzctlOffice *mzctl_office_open (MzctlGlobal *global, gboolean load_plugins, GError **error);
+void mzctl_office_close (MzctlOffice *office);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MzctlOffice, mzctl_office_close)
+int mzctl_record (MzctlGlobal *global, int argc, char **argv);
+int mzctl_db (MzctlGlobal *global, int argc, char **argv);
+
 /* mzctl-plugins.c */
 int mzctl_plugins (MzctlGlobal *global, int argc, char **argv);
 int mzctl_plugin (MzctlGlobal *global, int argc, char **argv);

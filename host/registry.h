@@ -80,6 +80,9 @@ char *mz_services_today (MzServices *services);
  * stored UTC instants.  Owned by @services. */
 GTimeZone *mz_services_get_timezone (MzServices *services);
 const char *mz_services_get_office_id (MzServices *services);
+/* The office's Ed25519 secret key file ([audit] key_path, default
+ * office.key beside the database); the public key is KEY_PATH.pub. */
+const char *mz_services_get_audit_key_path (MzServices *services);
 
 /* A new read-only connection for reports (install your authorizer on it);
  * close it with sqlite3_close_v2. */

@@ -22,6 +22,7 @@ struct _MzServices
   GHashTable *roles;        /* role → GStrv of permission patterns */
   char *salt;               /* hex; keys the hashes of personal values in audit changes */
   char *office_id;
+  char *audit_key_path;
 };
 
 /* --- roles.c ------------------------------------------------------------- */

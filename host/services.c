@@ -559,6 +559,7 @@ mz_services_new (MzConfig *config,
     return NULL;
 
   key_path = audit_key_path (config);
+  services->audit_key_path = g_strdup (key_path);
   open.services = services;
   open.options.key_path = key_path;
   if (!config_uint (config, "audit", "checkpoint_every", 1000, &open.options.checkpoint_every, error)
@@ -614,6 +615,7 @@ mz_services_free (MzServices *services)
   g_clear_pointer (&services->roles, g_hash_table_destroy);
   g_free (services->salt);
   g_free (services->office_id);
+  g_free (services->audit_key_path);
   g_free (services);
 }
 
@@ -706,6 +708,12 @@ const char *
 mz_services_get_office_id (MzServices *services)
 {
   return services->office_id != NULL ? services->office_id : "";
+}
+
+const char *
+mz_services_get_audit_key_path (MzServices *services)
+{
+  return services->audit_key_path;
 }
 
 sqlite3 *
