@@ -207,20 +207,16 @@ mz_audit_canon_entry (MzAuditCanon       *canon,
   add_str (canon, e->changes);
 }
 
+/* sqlite3_column_text is NULL exactly for SQL NULL (and out of memory,
+ * which then shows as a mismatch rather than a crash); "" is not NULL. */
 static void
 add_column_text (MzAuditCanon *canon,
                  sqlite3_stmt *stmt,
                  int           col)
 {
-  const char *text;
+  const char *text = (const char *) sqlite3_column_text (stmt, col);
 
-  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
-    {
-      mz_audit_canon_add_text (canon, NULL, 0);
-      return;
-    }
-  text = (const char *) sqlite3_column_text (stmt, col);
-  mz_audit_canon_add_text (canon, text, (gsize) sqlite3_column_bytes (stmt, col));
+  mz_audit_canon_add_text (canon, text, text == NULL ? 0 : (gsize) sqlite3_column_bytes (stmt, col));
 }
 
 /* Column order as in MZ_AUDIT_ENTRY_COLUMNS; the entry's own seq column is

@@ -36,6 +36,9 @@ typedef struct
 /* The algorithms the log knows, by their stored name; NULL if unknown. */
 const MzHashAlgo *mz_hash_algo_lookup (const char *name);
 const MzHashAlgo *mz_hash_algo_sha256 (void);
+/* libsodium's portable SHA-256 even where the CPU has SHA instructions,
+ * for tests and benchmarks that compare the two. */
+const MzHashAlgo *mz_hash_algo_sha256_portable (void);
 
 /* H(0x00 || data) where @prefixed_data[0] is already 0x00: the caller
  * reserves the first byte so the leaf is hashed without a copy. */

@@ -105,10 +105,11 @@ audit_test_entry (MzAuditEntry *e,
 }
 
 void
-audit_test_append (AuditFixture *f,
-                   guint         first,
-                   guint         count,
-                   guint         checkpoint_every)
+audit_test_append_batched (AuditFixture *f,
+                            guint         first,
+                            guint         count,
+                            guint         checkpoint_every,
+                            guint         per_txn)
 {
   for (guint i = first; i < first + count; i++)
     {
@@ -118,7 +119,8 @@ audit_test_append (AuditFixture *f,
       gint64 seq = 0;
 
       audit_test_entry (&e, i, owned);
-      exec_ok (f->db, "BEGIN IMMEDIATE");
+      if ((i - first) % per_txn == 0)
+        exec_ok (f->db, "BEGIN IMMEDIATE");
       g_assert_true (mz_audit_append (f->audit, &e, &seq, &error));
       g_assert_no_error (error);
       if (checkpoint_every != 0 && seq % checkpoint_every == 0)
@@ -126,10 +128,20 @@ audit_test_append (AuditFixture *f,
           g_assert_true (mz_audit_checkpoint (f->audit, e.time_usec, TRUE, &error));
           g_assert_no_error (error);
         }
-      exec_ok (f->db, "COMMIT");
+      if ((i - first) % per_txn == per_txn - 1 || i == first + count - 1)
+        exec_ok (f->db, "COMMIT");
       for (guint k = 0; k < G_N_ELEMENTS (owned); k++)
         g_free (owned[k]);
     }
+}
+
+void
+audit_test_append (AuditFixture *f,
+                   guint         first,
+                   guint         count,
+                   guint         checkpoint_every)
+{
+  audit_test_append_batched (f, first, count, checkpoint_every, 1);
 }
 
 void

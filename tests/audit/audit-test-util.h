@@ -29,6 +29,9 @@ void audit_test_entry (MzAuditEntry *entry, guint i, char **owned);
 /* Appends @count entries, one transaction each, checkpointing every
  * @checkpoint_every (0: no checkpoints). */
 void audit_test_append (AuditFixture *f, guint first, guint count, guint checkpoint_every);
+/* The same, @per_txn entries to a transaction (for large logs). */
+void audit_test_append_batched (AuditFixture *f, guint first, guint count,
+                                guint checkpoint_every, guint per_txn);
 /* Closes the host's view of the database so another tool can change it. */
 void audit_fixture_close (AuditFixture *f);
 /* Runs the real sqlite3 command-line tool on the fixture's database. */

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "merkle.h"
+#include "sha256.h"
 
 /* The leaves and tree heads of certificate-transparency's reference tests
  * (RFC 6962 implementations agree on them). */
@@ -173,6 +174,31 @@ test_inclusion_proofs (void)
     }
 }
 
+/* The SHA-NI code against libsodium at every length across several
+ * blocks, so that padding and block boundaries are all exercised. */
+static void
+test_sha256_ni_matches_libsodium (void)
+{
+  guint8 data[700];
+
+  if (!mz_sha256_ni_available ())
+    {
+      g_test_skip ("this CPU has no SHA instructions");
+      return;
+    }
+  for (gsize i = 0; i < sizeof data; i++)
+    data[i] = (guint8) g_test_rand_int ();
+  for (gsize len = 0; len <= sizeof data; len++)
+    {
+      guint8 a[32], b[32];
+
+      mz_sha256_ni (data, len, a);
+      crypto_hash_sha256 (b, data, len);
+      g_assert_cmpmem (a, 32, b, 32);
+    }
+  g_assert_true (mz_hash_algo_sha256 ()->digest != mz_hash_algo_sha256_portable ()->digest);
+}
+
 static void
 test_algo_lookup (void)
 {
@@ -191,5 +217,6 @@ main (int   argc,
   g_test_add_func ("/merkle/frontier-matches-definition", test_frontier_matches_definition);
   g_test_add_func ("/merkle/inclusion-proofs", test_inclusion_proofs);
   g_test_add_func ("/merkle/algo-lookup", test_algo_lookup);
+  g_test_add_func ("/merkle/sha256-ni-matches-libsodium", test_sha256_ni_matches_libsodium);
   return g_test_run ();
 }

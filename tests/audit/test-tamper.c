@@ -281,6 +281,56 @@ test_wrong_public_key_file (AuditFixture *f,
   g_assert_no_error (error);
 }
 
+/* 70,000 entries: verify's fast pass then uses two threads and two
+ * segments; what it finds must be named just as in a small log. */
+static void
+setup_large (AuditFixture *f,
+             gconstpointer data)
+{
+  audit_fixture_setup (f, data);
+  g_assert_cmpint (sqlite3_exec (f->db, "PRAGMA synchronous=OFF", NULL, NULL, NULL), ==, SQLITE_OK);
+  audit_test_append_batched (f, 1, 70000, 1000, 5000);
+  audit_fixture_close (f);
+}
+
+static void
+test_large_clean (AuditFixture *f,
+                  gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  MzAuditVerifyResult result = { 0 };
+
+  g_assert_true (audit_test_verify (f, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result.entries, ==, 70000);
+  g_assert_cmpint (result.checkpoints, ==, 70);
+}
+
+static void
+test_large_altered_in_helper_share (AuditFixture *f,
+                                    gconstpointer data)
+{
+  tamper (f, "UPDATE audit_entries SET object_id = 1 WHERE seq = 50001;");
+  assert_detected (f, MZ_AUDIT_ERROR_ALTERED, 50001, "[audit.altered]");
+}
+
+static void
+test_large_rehashed_in_second_segment (AuditFixture *f,
+                                       gconstpointer data)
+{
+  tamper (f, "UPDATE audit_entries SET actor_user = 'nobody' WHERE seq = 68123;");
+  rehash (f, 68123, FALSE);
+  assert_detected (f, MZ_AUDIT_ERROR_ALTERED, 68123, "叶哈希被重算");
+}
+
+static void
+test_large_deleted_at_segment_edge (AuditFixture *f,
+                                    gconstpointer data)
+{
+  tamper (f, "DELETE FROM audit_entries WHERE seq = 65537;");
+  assert_detected (f, MZ_AUDIT_ERROR_MISSING, 65537, "[audit.removed]");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -307,5 +357,12 @@ main (int   argc,
   ADD ("/audit/tamper/public-key-replaced", test_public_key_replaced);
   ADD ("/audit/tamper/wrong-public-key-file", test_wrong_public_key_file);
 #undef ADD
+#define ADD_LARGE(path, func) \
+  g_test_add (path, AuditFixture, NULL, setup_large, func, audit_fixture_teardown)
+  ADD_LARGE ("/audit/tamper/large-clean", test_large_clean);
+  ADD_LARGE ("/audit/tamper/large-altered-in-helper-share", test_large_altered_in_helper_share);
+  ADD_LARGE ("/audit/tamper/large-rehashed-in-second-segment", test_large_rehashed_in_second_segment);
+  ADD_LARGE ("/audit/tamper/large-deleted-at-segment-edge", test_large_deleted_at_segment_edge);
+#undef ADD_LARGE
   return g_test_run ();
 }
