@@ -45,17 +45,17 @@ host_fixture_set_today (HostFixture *f, const char *date)
   mz_services_set_now (f->services, host_fixture_usec (date));
 }
 
-/* @extra: more configuration lines (e.g. "[plugin.marriage]\npromised_days=1\n"), or NULL. */
+/* Opens the host on the store in @dir (which @f takes), with @extra
+ * configuration lines (e.g. "[plugin.marriage]\npromised_days=1\n") or NULL. */
 static inline void
-host_fixture_setup_with (HostFixture *f, const char *extra)
+host_fixture_open (HostFixture *f, char *dir, const char *extra)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
   const char *plugin_dir = g_getenv ("MARRIAGE_PLUGIN_DIR");
 
   g_assert_nonnull (plugin_dir);
-  f->dir = g_dir_make_tmp ("marriage-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = dir;
   f->db_path = g_build_filename (f->dir, "office.db", NULL);
   text = g_strdup_printf ("[office]\nid=450222\nname=柳城县民政局\n"
                           "[plugins]\npath=%s\nenabled=marriage\n"
@@ -72,6 +72,17 @@ host_fixture_setup_with (HostFixture *f, const char *extra)
   g_assert_nonnull (mz_loader_lookup (f->loader, "marriage", &error));
   g_assert_no_error (error);
   host_fixture_set_today (f, "2021-05-10");
+}
+
+/* A fresh store in a new temporary directory. */
+static inline void
+host_fixture_setup_with (HostFixture *f, const char *extra)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = g_dir_make_tmp ("marriage-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  host_fixture_open (f, dir, extra);
 }
 
 static inline void
@@ -98,14 +109,21 @@ host_fixture_remove_dir (const char *path)
   g_rmdir (path);
 }
 
+/* Stops the host, keeping the store. */
 static inline void
-host_fixture_teardown (HostFixture *f, gconstpointer data)
+host_fixture_close (HostFixture *f)
 {
   g_clear_pointer (&f->loader, mz_loader_free);
   g_clear_pointer (&f->services, mz_services_free);
   g_clear_pointer (&f->config, mz_config_free);
+  g_clear_pointer (&f->db_path, g_free);
+}
+
+static inline void
+host_fixture_teardown (HostFixture *f, gconstpointer data)
+{
+  host_fixture_close (f);
   host_fixture_remove_dir (f->dir);
-  g_free (f->db_path);
   g_free (f->dir);
 }
 

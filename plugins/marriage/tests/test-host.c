@@ -5,6 +5,7 @@
  */
 #include "host-fixture.h"
 #include "id-maker.h"
+#include "due.h"
 
 typedef struct
 {
@@ -270,6 +271,7 @@ test_divorce_timeline (HostFixture *f, gconstpointer data)
   g_autoptr (Couple) c = couple_new ("1980-01-01", 22, "1982-01-01", 22);
   g_autoptr (GError) error = NULL;
   gint64 da, db, dc;
+  MzDueRunStats stats = { 0 };
   g_autofree char *number = NULL;
   g_autofree char *days = NULL;
   g_autofree char *state = NULL;
@@ -316,12 +318,26 @@ test_divorce_timeline (HostFixture *f, gconstpointer data)
   g_assert_cmpint (register_divorce (f, db, &error), ==, db);
   g_assert_no_error (error);
 
+  /* On day 60 nothing is due yet. */
+  g_assert_true (mz_due_run (f->services, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.applied, ==, 0);
+
   host_fixture_set_today (f, "2021-05-01"); /* day 61 */
   g_assert_cmpint (register_divorce (f, dc, &error), ==, 0);
   host_fixture_assert_code (error, "marriage.window_lapsed");
   g_clear_error (&error);
   state = host_fixture_column (f, "marriage_divorce", dc, "state");
   g_assert_cmpstr (state, ==, "accepted");
+
+  /* The host's due work deems it withdrawn, as the system. */
+  g_assert_true (mz_due_run (f->services, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.applied, ==, 1);
+  g_assert_cmpuint (stats.failed, ==, 0);
+  g_clear_pointer (&state, g_free);
+  state = host_fixture_column (f, "marriage_divorce", dc, "state");
+  g_assert_cmpstr (state, ==, "deemed_withdrawn");
 }
 
 static void
