@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -298,6 +299,25 @@ find_plugin (gpointer    data,
   return NULL;
 }
 
+/* Adds @path to @found if it is a regular file not already there under
+ * another spelling (a directory listed twice, a symbolic link): one file
+ * reached twice is not a duplicate plugin. */
+static void
+add_candidate (GPtrArray  *found,
+               GPtrArray  *real,
+               const char *path)
+{
+  g_autofree char *resolved = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return;
+  resolved = realpath (path, NULL);
+  if (resolved == NULL || g_ptr_array_find_with_equal_func (real, resolved, g_str_equal, NULL))
+    return;
+  g_ptr_array_add (found, g_strdup (path));
+  g_ptr_array_add (real, g_steal_pointer (&resolved));
+}
+
 /* Every file in the plugin directories that could be @name: <dir>/<name>.so
  * (an installed tree) and <dir>/<name>/<name>.so (meson's build tree). */
 static GPtrArray *
@@ -305,22 +325,17 @@ find_candidates (MzLoader   *loader,
                  const char *name)
 {
   GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) real = g_ptr_array_new_with_free_func (g_free);
   const char *const *dirs = mz_config_get_plugin_dirs (loader->config);
   g_autofree char *file = g_strconcat (name, ".so", NULL);
 
   for (guint i = 0; dirs[i] != NULL; i++)
     {
-      char *flat = g_build_filename (dirs[i], file, NULL);
-      char *nested = g_build_filename (dirs[i], name, file, NULL);
+      g_autofree char *flat = g_build_filename (dirs[i], file, NULL);
+      g_autofree char *nested = g_build_filename (dirs[i], name, file, NULL);
 
-      if (g_file_test (flat, G_FILE_TEST_IS_REGULAR))
-        g_ptr_array_add (found, flat);
-      else
-        g_free (flat);
-      if (g_file_test (nested, G_FILE_TEST_IS_REGULAR))
-        g_ptr_array_add (found, nested);
-      else
-        g_free (nested);
+      add_candidate (found, real, flat);
+      add_candidate (found, real, nested);
     }
   return found;
 }

@@ -295,6 +295,9 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *fixture_log = test_fixture_log_init ();
+  int status;
+
   g_unsetenv ("MINZHENG_PLUGIN_PATH");
   g_unsetenv ("MINZHENG_CONFIG");
   g_test_init (&argc, &argv, NULL);
@@ -307,5 +310,8 @@ main (int   argc,
   g_test_add_func ("/mzctl/plugin-check/refused-and-ok", test_check_refused_and_ok);
   g_test_add_func ("/mzctl/plugins", test_mzctl_plugins);
 
-  return g_test_run ();
+  status = g_test_run ();
+  if (fixture_log != NULL)
+    g_remove (fixture_log);
+  return status;
 }

@@ -143,11 +143,17 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *fixture_log = test_fixture_log_init ();
+  int status;
+
   g_unsetenv ("MINZHENG_PLUGIN_PATH");
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/loader/selective/only-enabled-are-opened", test_only_enabled_are_opened);
   g_test_add_func ("/loader/selective/broken-beside-healthy", test_broken_beside_healthy);
 
-  return g_test_run ();
+  status = g_test_run ();
+  if (fixture_log != NULL)
+    g_remove (fixture_log);
+  return status;
 }
