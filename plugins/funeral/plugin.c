@@ -36,7 +36,7 @@ static const MzFieldDef application_fields[] = {
   { .name = "deceased_name", .label = "逝者姓名", .type = MZ_FIELD_TEXT,
     .flags = MZ_FIELD_REQUIRED | MZ_FIELD_PERSONAL, .max_length = 64 },
   { .name = "deceased_id", .label = "逝者身份证号码", .type = MZ_FIELD_ID_NUMBER,
-    .flags = MZ_FIELD_PERSONAL },
+    .flags = MZ_FIELD_PERSONAL | MZ_FIELD_INDEXED },
   { .name = "deceased_sex", .label = "逝者性别", .type = MZ_FIELD_ENUM,
     .flags = MZ_FIELD_REQUIRED, .enum_values = sex_values },
   { .name = "death_date", .label = "死亡日期", .type = MZ_FIELD_DATE, .flags = MZ_FIELD_REQUIRED },
@@ -45,7 +45,7 @@ static const MzFieldDef application_fields[] = {
   { .name = "death_certificate_no", .label = "死亡证明编号", .type = MZ_FIELD_TEXT,
     .flags = MZ_FIELD_REQUIRED, .max_length = 32 },
   { .name = "cremation_certificate_no", .label = "火化证明编号", .type = MZ_FIELD_TEXT,
-    .flags = MZ_FIELD_REQUIRED, .max_length = 32 },
+    .flags = MZ_FIELD_REQUIRED | MZ_FIELD_INDEXED, .max_length = 32 },
   { .name = "funeral_home", .label = "殡仪馆", .type = MZ_FIELD_TEXT,
     .flags = MZ_FIELD_REQUIRED, .max_length = 64 },
   { .name = "category", .label = "减免对象类别", .type = MZ_FIELD_ENUM,
@@ -90,7 +90,10 @@ static const char *const case_key[] = { "case_number", NULL };
 static const char *const approved_key[] = { "approved_on", NULL };
 
 /* One reduction per deceased and per cremation certificate across all
- * time; a rejected application does not hold the key. */
+ * time; a rejected application does not hold the key.  These partial
+ * indexes enforce it; the plain indexes of the INDEXED flags above serve
+ * the duplicate lookup, whose state list SQLite cannot match to the
+ * partial indexes' condition. */
 static const MzIndexDef application_indexes[] = {
   { "one_per_deceased", deceased_key, TRUE, not_holding, 1 },
   { "one_per_cremation", cremation_key, TRUE, not_holding, 1 },

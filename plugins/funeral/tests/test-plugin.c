@@ -1,0 +1,433 @@
+/* The real funeral.so through the host: eligibility, caps, uniqueness,
+ * separation of duties, payment and a configuration change after approval.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "mz-config.h"
+
+#include <string.h>
+
+#include "funeral-test-office.h"
+#include "rules.h"
+
+/* Every category the plugin knows, so that each is covered somewhere. */
+static const char all_categories[] =
+  "categories=dibao;tekun;youfu;unidentified;low_income;orphan;disabled;resident";
+static const char floor_only[] = "categories=dibao;tekun;youfu;unidentified";
+
+typedef struct
+{
+  guint person;                /* 0 for unidentified remains */
+  const char *category;
+  const char *policy_grant;    /* NULL, "true" or "false" */
+  const char *claims[FUNERAL_N_ITEMS];
+} Application;
+
+static void
+assert_code (const GError *error,
+             const char   *code)
+{
+  g_autofree char *got = NULL;
+
+  g_assert_nonnull (error);
+  got = mz_error_code_name (error);
+  g_assert_cmpstr (got, ==, code);
+}
+
+static void
+assert_text (FuneralOffice *office,
+             gint64         id,
+             const char    *column,
+             const char    *expected)
+{
+  g_autofree char *value = funeral_office_get (office, id, column);
+
+  g_assert_cmpstr (value, ==, expected);
+}
+
+/* Submits @app as @actor; the cremation certificate is numbered after the
+ * person (or @cremation when given). */
+static gint64
+submit_as (FuneralOffice     *office,
+           const MzActor     *actor,
+           const Application *app,
+           const char        *cremation,
+           GError           **error)
+{
+  char id[19] = "";
+  g_autofree char *cert = cremation != NULL ? g_strdup (cremation)
+                                             : g_strdup_printf ("HH2021%05u", app->person);
+  gboolean unidentified = app->person == 0;
+
+  if (!unidentified)
+    funeral_test_id_number (app->person, TRUE, id);
+  return funeral_office_act (office, actor, "submit", 0, NULL, error,
+                             "deceased_name", unidentified ? "无名氏" : "韦某某",
+                             "deceased_id", id,
+                             "deceased_sex", "male",
+                             "death_date", "2021-03-01",
+                             "household_division", unidentified ? "" : "450222",
+                             "death_certificate_no", "Q450222210001",
+                             "cremation_certificate_no", cert,
+                             "funeral_home", "柳州市殡仪馆",
+                             "category", app->category,
+                             "policy_grant", app->policy_grant != NULL ? app->policy_grant : "",
+                             "applicant_name", unidentified ? "柳城县公安局" : "韦某",
+                             "applicant_relation", unidentified ? "公安机关" : "子",
+                             "applicant_phone", "0772-7612345",
+                             "claim_transport", app->claims[0] != NULL ? app->claims[0] : "",
+                             "claim_cold_storage", app->claims[1] != NULL ? app->claims[1] : "",
+                             "claim_cremation", app->claims[2] != NULL ? app->claims[2] : "",
+                             "claim_ash_storage", app->claims[3] != NULL ? app->claims[3] : "",
+                             NULL);
+}
+
+static gint64
+submit (FuneralOffice *office,
+        guint          person,
+        const char    *category,
+        GError       **error)
+{
+  const Application app = { person, category, NULL, { "20000", NULL, "50000", "5000" } };
+
+  return submit_as (office, &funeral_clerk, &app, NULL, error);
+}
+
+/* Review by the reviewer and approval by the approver. */
+static void
+review_and_approve (FuneralOffice *office,
+                    gint64         id)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (funeral_office_act (office, &funeral_reviewer, "review", id, NULL, &error,
+                                       NULL), ==, id);
+  g_assert_no_error (error);
+  g_assert_cmpint (funeral_office_act (office, &funeral_approver, "approve", id, NULL, &error,
+                                       NULL), ==, id);
+  g_assert_no_error (error);
+}
+
+/* Each category: accepted by an office that covers it, refused naming it
+ * by an office with only the national floor when it is not in the floor. */
+static void
+test_categories (void)
+{
+  g_autoptr (FuneralOffice) wide = funeral_office_new (all_categories, "2021-03-05");
+  g_autoptr (FuneralOffice) narrow = funeral_office_new (floor_only, "2021-03-05");
+  const char *const floor[] = { "dibao", "tekun", "youfu", "unidentified", NULL };
+  guint person = 1;
+
+  for (const MzEnumValue *c = funeral_categories; c->value != NULL; c++, person++)
+    {
+      gboolean unidentified = strcmp (c->value, "unidentified") == 0;
+      g_autoptr (GError) error = NULL;
+      gint64 id;
+
+      id = submit (wide, unidentified ? 0 : person, c->value, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (id, >, 0);
+      assert_text (wide, id, "state", "submitted");
+
+      id = submit (narrow, unidentified ? 0 : person, c->value, &error);
+      if (g_strv_contains (floor, c->value))
+        {
+          g_assert_no_error (error);
+          g_assert_cmpint (id, >, 0);
+        }
+      else
+        {
+          g_assert_cmpint (id, ==, 0);
+          g_assert_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_REFUSED);
+          assert_code (error, "funeral.category_not_covered");
+          g_assert_nonnull (strstr (error->message, c->label));
+        }
+    }
+}
+
+static void
+test_policy_grant (void)
+{
+  g_autoptr (FuneralOffice) strict = funeral_office_new ("exclude_policy_grant=true", "2021-03-05");
+  g_autoptr (FuneralOffice) lenient = funeral_office_new ("exclude_policy_grant=false", "2021-03-05");
+  const Application app = { 7, "dibao", "true", { NULL, NULL, "50000", NULL } };
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (submit_as (strict, &funeral_clerk, &app, NULL, &error), ==, 0);
+  assert_code (error, "funeral.policy_grant_excluded");
+  g_clear_error (&error);
+  g_assert_cmpint (submit_as (lenient, &funeral_clerk, &app, NULL, &error), >, 0);
+  g_assert_no_error (error);
+}
+
+/* Item cap 600 元 and case cap 1200 元, on the boundary and one fen over:
+ * the claim is kept, the approved amount reduced. */
+static void
+test_caps_boundary (void)
+{
+  g_autoptr (FuneralOffice) office = funeral_office_new ("cap_cremation=600\ncap_per_case=1200",
+                                                         "2021-03-05");
+  const Application at_item = { 1, "dibao", NULL, { NULL, NULL, "60000", NULL } };
+  const Application over_item = { 2, "dibao", NULL, { NULL, NULL, "60001", NULL } };
+  const Application at_case = { 3, "dibao", NULL, { "30000", "30000", "60000", NULL } };
+  const Application over_case = { 4, "dibao", NULL, { "30000", "30000", "60000", "1" } };
+  g_autoptr (GError) error = NULL;
+  gint64 id;
+
+  id = submit_as (office, &funeral_clerk, &at_item, NULL, &error);
+  g_assert_no_error (error);
+  review_and_approve (office, id);
+  g_assert_cmpint (funeral_office_get_int (office, id, "claim_cremation"), ==, 60000);
+  g_assert_cmpint (funeral_office_get_int (office, id, "approved_cremation"), ==, 60000);
+  g_assert_cmpint (funeral_office_get_int (office, id, "approved_total"), ==, 60000);
+
+  id = submit_as (office, &funeral_clerk, &over_item, NULL, &error);
+  g_assert_no_error (error);
+  review_and_approve (office, id);
+  g_assert_cmpint (funeral_office_get_int (office, id, "claim_cremation"), ==, 60001);
+  g_assert_cmpint (funeral_office_get_int (office, id, "approved_cremation"), ==, 60000);
+
+  id = submit_as (office, &funeral_clerk, &at_case, NULL, &error);
+  g_assert_no_error (error);
+  review_and_approve (office, id);
+  g_assert_cmpint (funeral_office_get_int (office, id, "approved_total"), ==, 120000);
+  g_assert_cmpint (funeral_office_get_int (office, id, "approved_transport"), ==, 30000);
+  g_assert_cmpint (funeral_office_get_int (office, id, "approved_ash_storage"), ==, 0);
+
+  /* 1200.01 元 → 1200 元, worked by hand: exact shares 29999.75, 29999.75,
+   * 59999.50 and 0.99999 fen; floors 29999, 29999, 59999, 0 leave 3 fen,
+   * which go to the largest remainders: ash storage, transport, cold
+   * storage.  The fen comes off cremation. */
+  id = submit_as (office, &funeral_clerk, &over_case, NULL, &error);
+  g_assert_no_error (error);
+  review_and_approve (office, id);
+  g_assert_cmpint (funeral_office_get_int (office, id, "claim_ash_storage"), ==, 1);
+  g_assert_cmpint (funeral_office_get_int (office, id, "approved_total"), ==, 120000);
+  g_assert_cmpint (funeral_office_get_int (office, id, "approved_transport"), ==, 30000);
+  g_assert_cmpint (funeral_office_get_int (office, id, "approved_cold_storage"), ==, 30000);
+  g_assert_cmpint (funeral_office_get_int (office, id, "approved_cremation"), ==, 59999);
+  g_assert_cmpint (funeral_office_get_int (office, id, "approved_ash_storage"), ==, 1);
+}
+
+/* A second application for the same deceased is refused naming the first
+ * case's number and approval date. */
+static void
+test_duplicate_deceased (void)
+{
+  g_autoptr (FuneralOffice) office = funeral_office_new ("", "2021-03-05");
+  const Application again = { 11, "dibao", NULL, { NULL, NULL, "50000", NULL } };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *expected = NULL;
+  gint64 first;
+
+  first = submit (office, 11, "dibao", &error);
+  g_assert_no_error (error);
+  review_and_approve (office, first);
+  number = funeral_office_get (office, first, "case_number");
+  g_assert_cmpstr (number, ==, "FJ450222-2021-000001");
+
+  funeral_office_set_today (office, "2021-04-01");
+  g_assert_cmpint (submit_as (office, &funeral_clerk, &again, "HH-OTHER-1", &error), ==, 0);
+  expected = g_strdup_printf ("该逝者已于2021-03-05办理减免（案号 %s），不得重复申请 "
+                              "[funeral.duplicate_deceased]", number);
+  g_assert_cmpstr (error->message, ==, expected);
+}
+
+/* The same cremation certificate for another person is refused, naming
+ * the pending first case. */
+static void
+test_duplicate_cremation (void)
+{
+  g_autoptr (FuneralOffice) office = funeral_office_new ("", "2021-03-05");
+  const Application first_app = { 21, "dibao", NULL, { NULL, NULL, "50000", NULL } };
+  const Application second_app = { 22, "tekun", NULL, { NULL, NULL, "50000", NULL } };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *number = NULL;
+
+  g_assert_cmpint (submit_as (office, &funeral_clerk, &first_app, "HH-SAME", &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (submit_as (office, &funeral_clerk, &second_app, "HH-SAME", &error), ==, 0);
+  assert_code (error, "funeral.duplicate_cremation");
+  g_assert_nonnull (strstr (error->message, "FJ450222-2021-000001"));
+  g_assert_nonnull (strstr (error->message, "2021-03-05"));
+  g_assert_nonnull (strstr (error->message, "正在办理"));
+}
+
+/* A rejected application holds neither key: the family may apply again. */
+static void
+test_rejected_does_not_block (void)
+{
+  g_autoptr (FuneralOffice) office = funeral_office_new ("", "2021-03-05");
+  const Application app = { 31, "dibao", NULL, { NULL, NULL, "50000", NULL } };
+  g_autoptr (GError) error = NULL;
+  gint64 first, second;
+
+  first = submit_as (office, &funeral_clerk, &app, "HH-31", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (funeral_office_act (office, &funeral_approver, "reject", first, NULL, &error,
+                                       NULL), ==, 0);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (funeral_office_act (office, &funeral_approver, "reject", first,
+                                       "低保资格核查未通过", &error, NULL), ==, first);
+  g_assert_no_error (error);
+  assert_text (office, first, "state", "rejected");
+  assert_text (office, first, "rejected_on", "2021-03-05");
+
+  second = submit_as (office, &funeral_clerk, &app, "HH-31", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (second, >, first);
+  assert_text (office, second, "case_number", "FJ450222-2021-000002");
+}
+
+/* Whoever submitted or reviewed a case may not approve it. */
+static void
+test_separation_of_duties (void)
+{
+  g_autoptr (FuneralOffice) office = funeral_office_new ("", "2021-03-05");
+  const Application app = { 41, "dibao", NULL, { NULL, NULL, "50000", NULL } };
+  g_autoptr (GError) error = NULL;
+  gint64 id;
+
+  id = submit_as (office, &funeral_reviewer, &app, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (funeral_office_act (office, &funeral_approver, "review", id, NULL, &error,
+                                       NULL), ==, id);
+  g_assert_no_error (error);
+
+  /* the submitter */
+  g_assert_cmpint (funeral_office_act (office, &funeral_reviewer, "approve", id, NULL, &error,
+                                       NULL), ==, 0);
+  g_assert_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_SEPARATION);
+  g_clear_error (&error);
+  /* the reviewer */
+  g_assert_cmpint (funeral_office_act (office, &funeral_approver, "approve", id, NULL, &error,
+                                       NULL), ==, 0);
+  g_assert_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_SEPARATION);
+  g_clear_error (&error);
+  /* a clerk lacks the permission altogether */
+  g_assert_cmpint (funeral_office_act (office, &funeral_clerk, "approve", id, NULL, &error,
+                                       NULL), ==, 0);
+  g_assert_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_PERMISSION);
+  g_clear_error (&error);
+
+  {
+    const MzActor third = { "sun.director", "supervisor", "s4", "127.0.0.1" };
+
+    g_assert_cmpint (funeral_office_act (office, &third, "approve", id, NULL, &error, NULL), ==, id);
+    g_assert_no_error (error);
+  }
+  assert_text (office, id, "state", "approved");
+}
+
+static void
+test_payment (void)
+{
+  g_autoptr (FuneralOffice) office = funeral_office_new ("cap_per_case=1200", "2021-03-05");
+  g_autoptr (GError) error = NULL;
+  gint64 id;
+
+  id = submit (office, 51, "tekun", &error);
+  g_assert_no_error (error);
+  review_and_approve (office, id);
+  g_assert_cmpint (funeral_office_get_int (office, id, "approved_total"), ==, 75000);
+
+  funeral_office_set_today (office, "2021-03-08");
+  g_assert_cmpint (funeral_office_act (office, &funeral_clerk, "pay", id, NULL, &error,
+                                       "payment_reference", "LCCZ-1", "payment_date", "2021-03-08",
+                                       "payment_amount", "75001", NULL), ==, 0);
+  assert_code (error, "field.funeral.payment_exceeds_approved");
+  g_clear_error (&error);
+  g_assert_cmpint (funeral_office_act (office, &funeral_clerk, "pay", id, NULL, &error,
+                                       "payment_reference", "LCCZ-1", "payment_date", "2021-03-04",
+                                       "payment_amount", "75000", NULL), ==, 0);
+  assert_code (error, "field.funeral.payment_before_approval");
+  g_clear_error (&error);
+  g_assert_cmpint (funeral_office_act (office, &funeral_clerk, "pay", id, NULL, &error,
+                                       "payment_reference", "LCCZ-1", "payment_date", "2021-03-08",
+                                       "payment_amount", "75000", NULL), ==, id);
+  g_assert_no_error (error);
+  assert_text (office, id, "state", "paid");
+}
+
+/* The cap falls from 1200 to 792 元 after a case was approved: that case
+ * keeps its amount and its rule set (and may be paid in full); a case
+ * pending at the change is approved under the new cap; a new one too. */
+static void
+test_config_change_after_approval (void)
+{
+  g_autoptr (FuneralOffice) office = funeral_office_new ("cap_per_case=1200", "2021-03-05");
+  const Application big = { 61, "dibao", NULL, { "40000", "20000", "70000", "20000" } };
+  const Application pending = { 62, "dibao", NULL, { "40000", "20000", "70000", "20000" } };
+  const Application later = { 63, "dibao", NULL, { "40000", "20000", "70000", "20000" } };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *rules_before = NULL;
+  g_autofree char *rules_after = NULL;
+  gint64 approved, waiting, fresh;
+
+  approved = submit_as (office, &funeral_clerk, &big, NULL, &error);
+  g_assert_no_error (error);
+  review_and_approve (office, approved);
+  waiting = submit_as (office, &funeral_clerk, &pending, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (funeral_office_get_int (office, approved, "approved_total"), ==, 120000);
+  rules_before = funeral_office_get (office, approved, "rule_set");
+  g_assert_nonnull (strstr (rules_before, "\"cap_per_case\":\"1200.00\""));
+
+  funeral_office_restart (office, "cap_per_case=792", "2021-04-01");
+
+  g_assert_cmpint (funeral_office_get_int (office, approved, "approved_total"), ==, 120000);
+  rules_after = funeral_office_get (office, approved, "rule_set");
+  g_assert_cmpstr (rules_after, ==, rules_before);
+
+  review_and_approve (office, waiting);
+  g_assert_cmpint (funeral_office_get_int (office, waiting, "approved_total"), ==, 79200);
+  fresh = submit_as (office, &funeral_clerk, &later, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (funeral_office_get_int (office, fresh, "approved_total"), ==, 79200);
+  g_free (rules_after);
+  rules_after = funeral_office_get (office, fresh, "rule_set");
+  g_assert_nonnull (strstr (rules_after, "\"cap_per_case\":\"792.00\""));
+
+  g_assert_cmpint (funeral_office_act (office, &funeral_clerk, "pay", approved, NULL, &error,
+                                       "payment_reference", "LCCZ-61", "payment_date", "2021-04-01",
+                                       "payment_amount", "120000", NULL), ==, approved);
+  g_assert_no_error (error);
+  g_assert_cmpint (funeral_office_get_int (office, approved, "approved_total"), ==, 120000);
+}
+
+/* A malformed configuration refuses the plugin, naming the key. */
+static void
+test_bad_config (void)
+{
+  g_autoptr (FuneralOffice) office = funeral_office_new ("", "2021-03-05");
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (funeral_office_try_start (office, "cap_per_case=12x0", "2021-03-05", &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "cap_per_case"));
+  g_clear_error (&error);
+  g_assert_false (funeral_office_try_start (office, "categories=dibao;rich", "2021-03-05", &error));
+  g_assert_nonnull (strstr (error->message, "categories"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/funeral/plugin/categories", test_categories);
+  g_test_add_func ("/funeral/plugin/policy-grant", test_policy_grant);
+  g_test_add_func ("/funeral/plugin/caps-boundary", test_caps_boundary);
+  g_test_add_func ("/funeral/plugin/duplicate-deceased", test_duplicate_deceased);
+  g_test_add_func ("/funeral/plugin/duplicate-cremation", test_duplicate_cremation);
+  g_test_add_func ("/funeral/plugin/rejected-does-not-block", test_rejected_does_not_block);
+  g_test_add_func ("/funeral/plugin/separation-of-duties", test_separation_of_duties);
+  g_test_add_func ("/funeral/plugin/payment", test_payment);
+  g_test_add_func ("/funeral/plugin/config-change-after-approval",
+                   test_config_change_after_approval);
+  g_test_add_func ("/funeral/plugin/bad-config", test_bad_config);
+
+  return g_test_run ();
+}
