@@ -1,9 +1,10 @@
 /* mzctl audit — verify the audit log, print and check inclusion proofs,
  * export entries as JSON lines.
  *
- * Every subcommand opens the office database read-only: verification of a
- * copied database (offline, at the centre) works the same as on the
- * office's own machine.
+ * Every subcommand opens the office database read-only, named by
+ * --database (a copy verified offline, at the centre) or else by the
+ * configuration's [store] path; the public key file is --public-key or
+ * else the office key's KEY.pub when it exists.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -14,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "audit.h"
+#include "config.h"
 #include "mzctl.h"
 
 #define MZCTL_ERROR (mzctl_audit_error_quark ())
@@ -23,6 +25,7 @@ typedef struct
 {
   char *database;
   char *public_key;
+  char *timezone;
 } AuditArgs;
 
 static void
@@ -30,28 +33,68 @@ audit_args_clear (AuditArgs *args)
 {
   g_free (args->database);
   g_free (args->public_key);
+  g_free (args->timezone);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AuditArgs, audit_args_clear)
 
+/* The same rule as the services' (services.c): [audit] key_path, by
+ * default office.key, relative to the database's directory. */
+static char *
+config_key_path (MzConfig *config)
+{
+  g_autofree char *dir = g_path_get_dirname (mz_config_get_store_path (config));
+  g_autofree char *path = g_key_file_get_string (mz_config_get_key_file (config), "audit", "key_path", NULL);
+
+  if (path == NULL)
+    return g_build_filename (dir, "office.key", NULL);
+  if (g_path_is_absolute (path))
+    return g_steal_pointer (&path);
+  return g_build_filename (dir, path, NULL);
+}
+
+/* Without --database, the configuration (--config or $MINZHENG_CONFIG)
+ * names the database, the office's public key and its time zone. */
+static gboolean
+resolve_from_config (MzctlGlobal *global,
+                     AuditArgs   *args,
+                     GError     **error)
+{
+  g_autoptr (MzConfig) config = NULL;
+
+  if (args->database != NULL)
+    return TRUE;
+  config = mz_config_load (global->config, error);
+  if (config == NULL)
+    return FALSE;
+  args->database = g_strdup (mz_config_get_store_path (config));
+  args->timezone = g_strdup (mz_config_get_timezone (config));
+  if (args->public_key == NULL)
+    {
+      g_autofree char *key = config_key_path (config);
+      g_autofree char *pub = g_strconcat (key, ".pub", NULL);
+
+      if (g_file_test (pub, G_FILE_TEST_EXISTS))
+        args->public_key = g_steal_pointer (&pub);
+    }
+  return TRUE;
+}
+
 static sqlite3 *
-open_database (const AuditArgs *args,
-               GError         **error)
+open_database (MzctlGlobal *global,
+               AuditArgs   *args,
+               GError     **error)
 {
   sqlite3 *db = NULL;
 
-  if (args->database == NULL)
-    {
-      g_set_error (error, MZCTL_ERROR, 0,
-                   "未指定办公室数据库：请用 --database FILE 指定 [mzctl.database.missing]");
-      return NULL;
-    }
+  if (!resolve_from_config (global, args, error))
+    return NULL;
   if (!g_file_test (args->database, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, MZCTL_ERROR, 0,
                    "数据库文件 %s 不存在 [mzctl.database.not_found]", args->database);
       return NULL;
     }
-  if (sqlite3_open_v2 (args->database, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+  if (sqlite3_open_v2 (args->database, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
     {
       g_set_error (error, MZCTL_ERROR, 0, "无法打开数据库 %s：%s [mzctl.database.open]",
                    args->database, sqlite3_errmsg (db));
@@ -82,7 +125,7 @@ context_new (MzctlGlobal       *global,
   GOptionContext *context;
   const GOptionEntry entries[] = {
     { "database", 'd', 0, G_OPTION_ARG_FILENAME, &args->database,
-      "Office database file (e.g. a copy taken for offline verification)", "FILE" },
+      "Office database file (default: the configuration's [store] path)", "FILE" },
     { "public-key", 'k', 0, G_OPTION_ARG_FILENAME, &args->public_key,
       "Office public key file (KEY.pub) the log must be signed with", "FILE" },
     G_OPTION_ENTRY_NULL
@@ -151,7 +194,7 @@ cmd_verify (MzctlGlobal *global,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail ("audit verify", error, 2);
-  db = open_database (&args, &error);
+  db = open_database (global, &args, &error);
   if (db == NULL)
     return fail ("audit verify", error, 1);
   ok = mz_audit_verify (db, args.public_key, &result, &error);
@@ -196,7 +239,7 @@ cmd_proof (MzctlGlobal *global,
       g_printerr ("mzctl audit proof: 请给出一个审计记录序号 SEQ（正整数） [mzctl.audit.seq]\n");
       return 2;
     }
-  db = open_database (&args, &error);
+  db = open_database (global, &args, &error);
   if (db == NULL)
     return fail ("audit proof", error, 1);
   proof = mz_audit_proof (db, (gint64) seq, &error);
@@ -248,15 +291,16 @@ cmd_check_proof (MzctlGlobal *global,
 }
 
 /* A "YYYY-MM-DD" office-local day, as microseconds since the epoch at its
- * start; the office is in China, whose civil time is Asia/Shanghai. */
+ * start: the configured [office] timezone, else China's Asia/Shanghai. */
 static gboolean
 parse_day (const char *option,
            const char *text,
+           const char *timezone,
            int         add_days,
            gint64     *out,
            GError    **error)
 {
-  g_autoptr (GTimeZone) zone = g_time_zone_new_identifier ("Asia/Shanghai");
+  g_autoptr (GTimeZone) zone = g_time_zone_new_identifier (timezone != NULL ? timezone : "Asia/Shanghai");
   g_autoptr (GDateTime) dt = NULL;
   g_autoptr (GDateTime) shifted = NULL;
   int y = 0, m = 0, d = 0;
@@ -302,12 +346,15 @@ cmd_export (MzctlGlobal *global,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail ("audit export", error, 2);
-  if (!parse_day ("--from", from, 0, &from_usec, &error) ||
-      !parse_day ("--to", to, 1, &to_usec, &error))
-    return fail ("audit export", error, 2);
-  db = open_database (&args, &error);
+  db = open_database (global, &args, &error);
   if (db == NULL)
     return fail ("audit export", error, 1);
+  if (!parse_day ("--from", from, args.timezone, 0, &from_usec, &error) ||
+      !parse_day ("--to", to, args.timezone, 1, &to_usec, &error))
+    {
+      sqlite3_close (db);
+      return fail ("audit export", error, 2);
+    }
   if (output != NULL)
     {
       g_autoptr (GFile) file = g_file_new_for_commandline_arg (output);
@@ -328,10 +375,11 @@ static void
 usage (FILE *stream)
 {
   fprintf (stream,
-           "Usage: mzctl audit verify [--json] [--database FILE] [--public-key FILE]\n"
-           "       mzctl audit proof SEQ [--verify] [--database FILE]\n"
+           "Usage: mzctl audit verify [--json] [--config FILE | --database FILE] [--public-key FILE]\n"
+           "       mzctl audit proof SEQ [--verify] [--config FILE | --database FILE]\n"
            "       mzctl audit check-proof FILE [--public-key FILE]\n"
-           "       mzctl audit export --from YYYY-MM-DD --to YYYY-MM-DD [--output FILE] [--database FILE]\n");
+           "       mzctl audit export --from YYYY-MM-DD --to YYYY-MM-DD [--output FILE]\n"
+           "                          [--config FILE | --database FILE]\n");
 }
 
 int

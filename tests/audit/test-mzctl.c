@@ -5,6 +5,7 @@
 #include <string.h>
 #include <json-glib/json-glib.h>
 
+#include "audit-private.h"
 #include "audit-test-util.h"
 
 /* Runs mzctl with @args (NULL-terminated); returns its exit status. */
@@ -140,6 +141,36 @@ test_export_days (AuditFixture *f,
   g_assert_nonnull (strstr (err, "2026-02-30"));
 }
 
+/* Without --database the configuration names the database, and the
+ * office key's .pub beside it is checked. */
+static void
+test_verify_with_config (AuditFixture *f,
+                         gconstpointer data)
+{
+  g_autofree char *conf = g_build_filename (f->dir, "office.conf", NULL);
+  g_autofree char *pub = g_strconcat (f->key_path, ".pub", NULL);
+  g_autofree char *other = g_build_filename (f->dir, "other.key", NULL);
+  g_autofree char *other_pub = g_strconcat (other, ".pub", NULL);
+  g_autofree char *out = NULL, *err = NULL, *text = NULL;
+  g_autoptr (GError) error = NULL;
+  guint8 sk[crypto_sign_SECRETKEYBYTES], pk[crypto_sign_PUBLICKEYBYTES];
+
+  g_assert_true (g_file_set_contents (conf,
+                                      "[office]\nid = 440305\nname = 测试民政局\n"
+                                      "[store]\npath = office.db\n", -1, &error));
+  g_assert_cmpint (run_mzctl (&out, &err, "audit", "verify", "--config", conf, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "verified 120 entries, 2 checkpoints\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Another office's public key in place of this one's. */
+  g_assert_true (mz_audit_key_load (other, sk, pk, &error));
+  g_assert_true (g_file_get_contents (other_pub, &text, NULL, &error));
+  g_assert_true (g_file_set_contents (pub, text, -1, &error));
+  g_assert_cmpint (run_mzctl (&out, &err, "audit", "verify", "--config", conf, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "[audit.key.mismatch]"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -151,6 +182,7 @@ main (int   argc,
   ADD ("/audit/mzctl/verify-clean-and-tampered", test_verify_clean_and_tampered);
   ADD ("/audit/mzctl/proof-round-trip", test_proof_round_trip);
   ADD ("/audit/mzctl/export-days", test_export_days);
+  ADD ("/audit/mzctl/verify-with-config", test_verify_with_config);
 #undef ADD
   return g_test_run ();
 }
