@@ -5,7 +5,11 @@
  * trivial kind `item` (the plain action rate) and its kind `shaped` (the
  * fields of a registration, no rules: what the rules themselves cost).
  *
- *     bench-marriage [N]     N actions per measurement (default 600)
+ *     bench-marriage [N]     N actions of each kind per client count (default 1200)
+ *
+ * The three kinds are measured in ROUNDS interleaved rounds of N/ROUNDS
+ * actions each, so that a machine whose load drifts during the run
+ * (other builds on the same cores) weighs on all three alike.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -20,6 +24,7 @@
 #include "id-maker.h"
 
 #define N_CLIENTS 32
+#define ROUNDS 4
 
 static const MzActor bench_actor = { "bench", "supervisor", "bench", "bench" };
 
@@ -124,8 +129,8 @@ remove_dir (const char *path)
   g_rmdir (path);
 }
 
-/* Actions per second for @total actions spread over @clients threads,
- * numbering couples from @first. */
+/* Seconds for @total actions spread over @clients threads, numbering
+ * couples from @first. */
 static double
 measure (MzServices *services, BenchKind what, guint clients, guint first, guint total)
 {
@@ -151,7 +156,7 @@ measure (MzServices *services, BenchKind what, guint clients, guint first, guint
       g_printerr ("bench-marriage: %u actions failed\n", failed);
       exit (1);
     }
-  return (total / clients) * clients / seconds;
+  return seconds;
 }
 
 int
@@ -166,14 +171,15 @@ main (int argc, char **argv)
   g_autoptr (MzLoader) loader = NULL;
   g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Asia/Shanghai");
   g_autoptr (GDateTime) now = g_date_time_new (tz, 2021, 5, 10, 10, 0, 0);
-  guint n = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 600;
+  guint n = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 1200;
   guint next = 0;
   const guint clients[] = { 1, N_CLIENTS };
 
   setlocale (LC_ALL, "");
-  if (n < N_CLIENTS)
+  n -= n % (N_CLIENTS * ROUNDS);
+  if (n == 0)
     {
-      g_printerr ("usage: bench-marriage [N ≥ %d]\n", N_CLIENTS);
+      g_printerr ("usage: bench-marriage [N ≥ %d]\n", N_CLIENTS * ROUNDS);
       return 2;
     }
   dir = g_dir_make_tmp ("bench-marriage-XXXXXX", &error);
@@ -204,14 +210,24 @@ main (int argc, char **argv)
   measure (services, BENCH_MARRIAGE, 1, 0, 20);
   next += 20;
 
-  g_print ("bench-marriage: %u actions per measurement, store %s\n", n, db);
+  g_print ("bench-marriage: %u actions of each kind per client count, %d interleaved rounds\n",
+           n, ROUNDS);
   for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
     {
-      double plain = measure (services, BENCH_PLAIN, clients[i], 0, n);
-      double shaped = measure (services, BENCH_SHAPED, clients[i], next, n);
-      double reg = measure (services, BENCH_MARRIAGE, clients[i], next, n);
+      double seconds[3] = { 0, 0, 0 };
+      double plain, shaped, reg;
 
-      next += n;
+      for (guint r = 0; r < ROUNDS; r++)
+        {
+          seconds[BENCH_PLAIN] += measure (services, BENCH_PLAIN, clients[i], 0, n / ROUNDS);
+          seconds[BENCH_SHAPED] += measure (services, BENCH_SHAPED, clients[i], next, n / ROUNDS);
+          seconds[BENCH_MARRIAGE] += measure (services, BENCH_MARRIAGE, clients[i], next,
+                                              n / ROUNDS);
+          next += n / ROUNDS;
+        }
+      plain = n / seconds[BENCH_PLAIN];
+      shaped = n / seconds[BENCH_SHAPED];
+      reg = n / seconds[BENCH_MARRIAGE];
       g_print ("clients=%-2u  plain %8.1f/s  shaped %8.1f/s  register %8.1f/s"
                "  register/plain %.2f  register/shaped %.2f\n",
                clients[i], plain, shaped, reg, reg / plain, reg / shaped);

@@ -285,8 +285,16 @@ test_divorce_timeline (HostFixture *f, gconstpointer data)
   host_fixture_set_today (f, "2021-03-01");
   da = accept_divorce (f, a, "J450222-2021-000001", &error);
   db = accept_divorce (f, b, "J450222-2021-000002", &error);
-  dc = accept_divorce (f, c, "J450222-2021-000003", &error);
+  /* By reference to the marriage record: the certificate number is filled in. */
+  dc = host_fixture_act (f, "divorce", "accept", 0, &error,
+                         "marriage", "3", "man_name", c->man_name, "man_id_number", c->man_id,
+                         "woman_name", c->woman_name, "woman_id_number", c->woman_id,
+                         "agreement_present", "1", "man_capacity", "1", "woman_capacity", "1",
+                         "man_present", "1", "woman_present", "1", NULL);
   g_assert_no_error (error);
+  number = host_fixture_column (f, "marriage_divorce", dc, "marriage_certificate_number");
+  g_assert_cmpstr (number, ==, "J450222-2021-000003");
+  g_clear_pointer (&number, g_free);
   /* One application per marriage. */
   g_assert_cmpint (accept_divorce (f, a, "J450222-2021-000001", &error), ==, 0);
   host_fixture_assert_code (error, "marriage.divorce_pending");
