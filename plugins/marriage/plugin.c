@@ -228,9 +228,28 @@ mz_marriage_processing_days_set (MzAction   *action,
   return mz_marriage_host->action_set_int64 (action, "processing_days", days, error);
 }
 
+gboolean
+mz_marriage_promised_days (gint64 *out, GError **error)
+{
+  if (!mz_marriage_host->config_get_int64 (mz_marriage_self, "promised_days", 0, out, error))
+    return FALSE;
+  if (*out < 0 || *out > 365)
+    {
+      g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_CONFIG,
+                   "[plugin.marriage] promised_days=%" G_GINT64_FORMAT
+                   " 无效：应为 0 到 365 之间的天数（0 表示当场办结） [marriage.config]",
+                   *out);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Checks the configuration first, so that an office with a bad
+ * [plugin.marriage] learns it when the plugin loads, not at report time. */
 static gboolean
 marriage_init (MzPlugin *self, const MzHost *host, GError **error)
 {
+  gint64 promised;
   const MzKindDef *kinds[] = {
     &mz_marriage_registration_kind,
     &mz_marriage_divorce_kind,
@@ -240,6 +259,9 @@ marriage_init (MzPlugin *self, const MzHost *host, GError **error)
 
   mz_marriage_host = host;
   mz_marriage_self = self;
+
+  if (!mz_marriage_promised_days (&promised, error))
+    return FALSE;
 
   for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
     if (!host->register_kind (self, kinds[i], error))

@@ -67,6 +67,10 @@ gboolean mz_marriage_value_require (MzAction   *action,
                                     const char *label,
                                     GError    **error);
 
+/* [plugin.marriage] promised_days: days from acceptance within which a
+ * registration or replacement is on time (0–365, default 0). */
+gboolean mz_marriage_promised_days (gint64 *out, GError **error);
+
 /* Refuses an import whose @date is after the host's today. */
 gboolean mz_marriage_date_not_future (MzAction   *action,
                                       const char *field,
@@ -75,7 +79,8 @@ gboolean mz_marriage_date_not_future (MzAction   *action,
 
 /**
  * MzMarriageFound:
- * the first record an action_find returned: its id, state and certificate number
+ * what the kinds need of a record an action_find returned: its id, state,
+ * certificate number, parties' ID numbers and the marriage it points at
  */
 typedef struct
 {

@@ -41,10 +41,10 @@ static const MzStateDef registration_states[] = {
   { NULL },
 };
 
-/* The certificate number of a marriage of the person with @id_number
- * (stored in @field) in this office's records that has not ended —
- * registered, not ended by a court, no divorce registered for it — or
- * NULL when there is none. */
+/* Sets @certificate to the number of a marriage of the person with
+ * @id_number (stored in @field) in this office's records that has not
+ * ended — registered, not ended by a court, no divorce registered for it —
+ * or to NULL when there is none. */
 static gboolean
 open_marriage_find (MzAction   *action,
                     const char *field,

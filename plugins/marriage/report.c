@@ -61,7 +61,7 @@ marriage_report_build (MzReport   *report,
   };
   gint64 concluded;
 
-  if (!mz_marriage_host->config_get_int64 (mz_marriage_self, "promised_days", 0, &promised, error))
+  if (!mz_marriage_promised_days (&promised, error))
     return FALSE;
   promised_text = g_strdup_printf ("%" G_GINT64_FORMAT, promised);
   const char *const period_limit[] = { from, to, promised_text, NULL };

@@ -246,6 +246,41 @@ setup_promised (HostFixture *f, gconstpointer data)
   host_fixture_setup_with (f, extra);
 }
 
+/* A promised time that is no number of days refuses the plugin at load,
+ * naming the key. */
+static void
+test_bad_promised_days (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("marriage-conf-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "office.db", NULL);
+  g_autofree char *text = g_strdup_printf ("[office]\nid=450222\nname=柳城县民政局\n"
+                                           "[plugins]\npath=%s\nenabled=marriage\n"
+                                           "[store]\npath=%s\n"
+                                           "[plugin.marriage]\npromised_days=-1\n",
+                                           g_getenv ("MARRIAGE_PLUGIN_DIR"), db);
+  g_autoptr (MzConfig) config = mz_config_load_from_data (text, "bad.conf", &error);
+  g_autoptr (MzServices) services = NULL;
+  g_autoptr (MzLoader) loader = NULL;
+  MzPlugin *plugin;
+
+  g_assert_no_error (error);
+  services = mz_services_new (config, &error);
+  g_assert_no_error (error);
+  loader = mz_loader_new (config, services);
+  g_assert_true (mz_loader_load_all (loader, &error));
+  g_assert_no_error (error);
+  g_assert_null (mz_loader_lookup (loader, "marriage", &error));
+  g_assert_error (error, MZ_LOADER_ERROR, MZ_LOADER_ERROR_INIT_FAILED);
+  g_assert_nonnull (strstr (error->message, "promised_days=-1"));
+  plugin = mz_loader_get_plugin (loader, 0);
+  g_assert_cmpint (plugin->state, ==, MZ_PLUGIN_STATE_REFUSED);
+
+  g_clear_pointer (&loader, mz_loader_free);
+  g_clear_pointer (&services, mz_services_free);
+  host_fixture_remove_dir (dir);
+}
+
 /* The demo files, imported in one batch as `mzctl import` does, give the
  * seed report's figures for 2021-01-01..2021-06-30. */
 static void
@@ -306,6 +341,7 @@ main (int argc, char **argv)
               test_report_figures, host_fixture_teardown);
   g_test_add ("/marriage/report/figures-promised-days", HostFixture, GINT_TO_POINTER (1),
               setup_promised, test_report_figures, host_fixture_teardown);
+  g_test_add_func ("/marriage/report/bad-promised-days", test_bad_promised_days);
   g_test_add ("/marriage/report/demo-import", HostFixture, NULL, host_fixture_setup,
               test_demo_import, host_fixture_teardown);
   return g_test_run ();
