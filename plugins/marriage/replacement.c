@@ -55,6 +55,52 @@ is_marriage_certificate (MzAction *action)
   return g_strcmp0 (mz_marriage_value_text (action, "certificate_type"), "marriage") == 0;
 }
 
+typedef struct
+{
+  const char *field;
+  gint64 value;
+} LinkRead;
+
+static gboolean
+link_read_cb (const MzRecord *record, gpointer user_data)
+{
+  LinkRead *link = user_data;
+
+  link->value = mz_marriage_host->record_get_int64 (record, link->field, 0);
+  return FALSE;
+}
+
+/* The record a certificate stands for: a first certificate (J/L) is looked
+ * up by its number; an earlier replacement (BJ/BL) made here stands for
+ * the registration or divorce it was linked to. */
+static gboolean
+certified_find (MzAction        *action,
+                const char      *original,
+                gboolean         marriage,
+                MzMarriageFound *found,
+                GError         **error)
+{
+  const char *kind = marriage ? "registration" : "divorce";
+  LinkRead link = { kind, 0 };
+  MzCondition conditions[] = {
+    { "certificate_number", MZ_OP_EQ, original },
+    { NULL, 0, NULL },
+  };
+  g_autofree char *id = NULL;
+
+  if (!g_str_has_prefix (original, "B"))
+    return mz_marriage_find_first (action, kind, "certificate_number", original, NULL, found,
+                                   error);
+  memset (found, 0, sizeof *found);
+  if (!mz_marriage_host->action_find (action, "replacement", conditions, NULL, link_read_cb,
+                                      &link, error))
+    return FALSE;
+  if (link.value == 0)
+    return TRUE;
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, link.value);
+  return mz_marriage_find_first (action, kind, "id", id, NULL, found, error);
+}
+
 /* The original certificate in this office's records: a marriage must still
  * be in force (a divorced couple gets no new marriage certificate), a
  * divorce must be registered.  @found->id is 0 when it is not on record. */
@@ -65,8 +111,7 @@ original_find (MzAction *action, MzMarriageFound *found, GError **error)
   gboolean marriage = is_marriage_certificate (action);
   gboolean divorced;
 
-  if (!mz_marriage_find_first (action, marriage ? "registration" : "divorce",
-                               "certificate_number", original, NULL, found, error))
+  if (!certified_find (action, original, marriage, found, error))
     return FALSE;
   if (found->id == 0)
     return TRUE;

@@ -480,6 +480,17 @@ test_replacement (HostFixture *f, gconstpointer data)
   g_assert_cmpstr (number, ==, "BJ450222-2021-000001");
   g_assert_cmpstr (link, ==, "1");
 
+  /* Lost again: the replacement stands for the marriage it replaced. */
+  id = host_fixture_act (f, "replacement", "issue", 0, &error,
+                         "certificate_type", "marriage",
+                         "original_certificate_number", "BJ450222-2021-000001",
+                         "applicant_name", a->man_name, "applicant_id_number", a->man_id,
+                         "applicant_present", "1", NULL);
+  g_assert_no_error (error);
+  g_clear_pointer (&link, g_free);
+  link = host_fixture_column (f, "marriage_replacement", id, "registration");
+  g_assert_cmpstr (link, ==, "1");
+
   /* Not on record and the archive not checked. */
   g_assert_cmpint (host_fixture_act (f, "replacement", "issue", 0, &error,
                                      "certificate_type", "marriage",
