@@ -152,6 +152,21 @@ test_daemon_bad_config (void)
 }
 
 static void
+test_daemon_now (void)
+{
+  g_autoptr (TestOffice) office = office_new (MZ_FIXTURE_DIR, "base", NULL);
+  const char *bad_argv[] = { MZ_MINZHENGD, "--config", office->config, "--now", "yesterday", NULL };
+  const char *version_argv[] = { MZ_MINZHENGD, "--version", NULL };
+  g_autoptr (Run) bad = run (office->dir, bad_argv);
+  g_autoptr (Run) version = run (office->dir, version_argv);
+
+  assert_exit (bad, 2);
+  assert_contains (bad->err, "--now “yesterday” is not a date or time; give YYYY-MM-DD");
+  assert_exit (version, 0);
+  assert_contains (version->out, "(plugin ABI 1.0)");
+}
+
+static void
 test_daemon_required_missing (void)
 {
   g_autoptr (TestOffice) office = office_new (MZ_FIXTURE_DIR, "base; nosuchplugin", "nosuchplugin");
@@ -305,6 +320,7 @@ main (int   argc,
   g_test_add_func ("/minzhengd/ready-and-sigterm", test_daemon_ready_and_sigterm);
   g_test_add_func ("/minzhengd/bad-config", test_daemon_bad_config);
   g_test_add_func ("/minzhengd/required-missing", test_daemon_required_missing);
+  g_test_add_func ("/minzhengd/now-and-version", test_daemon_now);
   g_test_add_func ("/mzctl/plugin-check/segv", test_check_segv);
   g_test_add_func ("/mzctl/plugin-check/init", test_check_init);
   g_test_add_func ("/mzctl/plugin-check/refused-and-ok", test_check_refused_and_ok);

@@ -207,6 +207,31 @@ test_syslog_target (void)
                             "plugin=\"vagrant\" version=\"0.1.0\"] \xef\xbb\xbf救助站已满 \"A\""));
 }
 
+/* Where journald is not running (a container, a CI runner), the journal
+ * target still logs: JSON lines on stderr rather than nothing. */
+static void
+test_journal_fallback (void)
+{
+  GError *error = NULL;
+
+  if (g_file_test ("/run/systemd/journal/socket", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("journald is running here; the fallback cannot be observed");
+      return;
+    }
+  if (g_test_subprocess ())
+    {
+      g_assert_true (mz_log_init ("journal", "450222", &error));
+      g_assert_no_error (error);
+      g_log_structured ("minzheng", G_LOG_LEVEL_MESSAGE, "MESSAGE_ID", "test.journal",
+                        "MESSAGE", "to the journal");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*\"message\":\"to the journal\"*\"MZ_OFFICE\":\"450222\"*");
+}
+
 static void
 test_bad_targets (void)
 {
@@ -231,6 +256,7 @@ main (int   argc,
   g_test_add_func ("/log/format", test_format);
   g_test_add_func ("/log/file-target", test_file_target);
   g_test_add_func ("/log/syslog-target", test_syslog_target);
+  g_test_add_func ("/log/journal-fallback", test_journal_fallback);
   g_test_add_func ("/log/bad-targets", test_bad_targets);
 
   return g_test_run ();
