@@ -69,6 +69,7 @@ mz_report_reader_harden (sqlite3 *db)
   sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
   sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
   sqlite3_limit (db, SQLITE_LIMIT_ATTACHED, 0);
+  sqlite3_exec (db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
 }
 
 sqlite3 *

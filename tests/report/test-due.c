@@ -209,7 +209,7 @@ test_report_run (void)
   g_assert_cmpstr (csv, ==,
                    "plugin,key,label,value,unit\r\n"
                    "testreg,testreg.applications,救助申请,2,件\r\n"
-                   "testreg,testreg.amount,发放金额,0.0,万元\r\n");
+                   "testreg,testreg.amount,申请金额,0.0,万元\r\n");
   g_assert_cmpint (host_fixture_count (&f, "SELECT count(*) FROM audit_entries WHERE action = 'report.run'"
                                            " AND actor_user = 'auditor1' AND outcome = 'ok'"), ==, 1);
   host_fixture_close (&f);

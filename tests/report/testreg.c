@@ -22,17 +22,20 @@ static const MzFieldDef fields[] = {
   { "name", "申请人姓名", MZ_FIELD_TEXT, MZ_FIELD_REQUIRED | MZ_FIELD_PERSONAL, 32 },
   { "id_number", "申请人身份证号", MZ_FIELD_ID_NUMBER, MZ_FIELD_REQUIRED | MZ_FIELD_PERSONAL },
   { "category", "救助类别", MZ_FIELD_ENUM, MZ_FIELD_REQUIRED, .enum_values = categories },
-  { "applied_on", "申请日期", MZ_FIELD_DATE, MZ_FIELD_REQUIRED | MZ_FIELD_INDEXED },
+  { "applied_on", "申请日期", MZ_FIELD_DATE, MZ_FIELD_REQUIRED },
   { "amount", "金额", MZ_FIELD_MONEY, MZ_FIELD_FLAGS_NONE },
   { "certificate_no", "证书编号", MZ_FIELD_TEXT, MZ_FIELD_FLAGS_NONE, 32 },
   { NULL },
 };
 
 static const char *const certificate_fields[] = { "certificate_no", NULL };
+/* The report counts and sums by the business date: an index on the date
+ * that also holds the amount answers both queries from the index alone. */
+static const char *const period_fields[] = { "applied_on", "amount", NULL };
 
-/* applied_on is MZ_FIELD_INDEXED: the report counts by it. */
 static const MzIndexDef indexes[] = {
   { "certificate", certificate_fields, TRUE, NULL, 1 },
+  { "period", period_fields, FALSE, NULL, 1 },
   { NULL },
 };
 
@@ -111,11 +114,10 @@ build_report (MzReport   *report,
   if (!host->report_query_int64 (report, "SELECT count(*) FROM testreg_application"
                                  " WHERE applied_on BETWEEN ? AND ?", period, &n, error)
       || !host->report_query_int64 (report, "SELECT coalesce(sum(amount), 0) FROM testreg_application"
-                                    " WHERE applied_on BETWEEN ? AND ? AND state = 'done'",
-                                    period, &fen, error))
+                                    " WHERE applied_on BETWEEN ? AND ?", period, &fen, error))
     return FALSE;
   host->report_add_figure (report, "testreg.applications", "救助申请", n, 0, "件");
-  host->report_add_figure (report, "testreg.amount", "发放金额", (fen + 500000) / 1000000, 1, "万元");
+  host->report_add_figure (report, "testreg.amount", "申请金额", (fen + 50000) / 100000, 1, "万元");
   sentence = g_strdup_printf ("受理救助申请 %" G_GINT64_FORMAT " 件。", n);
   host->report_set_sentence (report, sentence);
   return TRUE;
