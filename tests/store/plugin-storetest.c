@@ -101,6 +101,8 @@ static const MzActionDef case_actions[] = {
     .guard = approve_guard, .effect = approve_effect },
   { .name = "reject", .label = "驳回", .flags = MZ_ACTION_REASON_REQUIRED, .from = from_open,
     .to = "rejected", .permission = "storetest.reject" },
+  { .name = "annotate", .label = "补充备注", .from = from_applied, .to = "applied",
+    .permission = "storetest.annotate", .inputs = note_input },
   { .name = "lapse", .label = "逾期视为撤回", .flags = MZ_ACTION_SYSTEM, .from = from_applied,
     .to = "rejected", .permission = "storetest.lapse" },
   { NULL },
