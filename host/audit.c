@@ -70,196 +70,6 @@ static const char schema_sql[] =
   "CREATE TRIGGER IF NOT EXISTS audit_meta_no_delete BEFORE DELETE ON audit_meta"
   "  BEGIN SELECT RAISE (ABORT, '审计元数据不能删除 [audit.append_only]'); END;";
 
-gboolean
-mz_audit_set_storage_error (GError    **error,
-                            sqlite3    *db,
-                            const char *what)
-{
-  g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_STORAGE,
-               "审计日志%s失败：%s [audit.storage]", what, sqlite3_errmsg (db));
-  return FALSE;
-}
-
-char *
-mz_audit_hex (const guint8 *data,
-              gsize         len)
-{
-  char *hex = g_malloc (len * 2 + 1);
-
-  sodium_bin2hex (hex, len * 2 + 1, data, len);
-  return hex;
-}
-
-gboolean
-mz_audit_unhex (const char *hex,
-                guint8     *out,
-                gsize       len)
-{
-  size_t bin_len = 0;
-  const char *end = NULL;
-
-  if (hex == NULL || strlen (hex) != len * 2)
-    return FALSE;
-  if (sodium_hex2bin (out, len, hex, len * 2, NULL, &bin_len, &end) != 0)
-    return FALSE;
-  return bin_len == len && *end == '\0';
-}
-
-/* Canonical form (docs/audit.md): 0x00 leaf prefix, version byte, then
- * each field in a fixed order, integers as 8 bytes big-endian and texts as
- * a 4-byte big-endian length (0xFFFFFFFF for NULL) and their bytes. */
-static void
-canon_reserve (MzAuditCanon *canon,
-               gsize         extra)
-{
-  if (canon->len + extra <= canon->capacity)
-    return;
-  canon->capacity = MAX (canon->capacity * 2, canon->len + extra + 256);
-  canon->data = g_realloc (canon->data, canon->capacity);
-}
-
-static inline void
-put_be64 (guint8 *p,
-          guint64 v)
-{
-  for (int i = 7; i >= 0; i--)
-    {
-      p[i] = (guint8) v;
-      v >>= 8;
-    }
-}
-
-void
-mz_audit_canon_clear (MzAuditCanon *canon)
-{
-  g_clear_pointer (&canon->data, g_free);
-  canon->len = canon->capacity = 0;
-}
-
-void
-mz_audit_canon_begin (MzAuditCanon *canon,
-                      gint64        seq,
-                      gint64        time_usec)
-{
-  canon->len = 0;
-  canon_reserve (canon, 18);
-  canon->data[0] = 0x00;
-  canon->data[1] = MZ_AUDIT_CANON_VERSION;
-  put_be64 (canon->data + 2, (guint64) seq);
-  put_be64 (canon->data + 10, (guint64) time_usec);
-  canon->len = 18;
-}
-
-void
-mz_audit_canon_add_text (MzAuditCanon *canon,
-                         const char   *text,
-                         gsize         len)
-{
-  guint32 n = text == NULL ? MZ_AUDIT_CANON_NULL : (guint32) len;
-
-  canon_reserve (canon, 4 + (text == NULL ? 0 : len));
-  canon->data[canon->len++] = (guint8) (n >> 24);
-  canon->data[canon->len++] = (guint8) (n >> 16);
-  canon->data[canon->len++] = (guint8) (n >> 8);
-  canon->data[canon->len++] = (guint8) n;
-  if (text != NULL && len > 0)
-    {
-      memcpy (canon->data + canon->len, text, len);
-      canon->len += len;
-    }
-}
-
-void
-mz_audit_canon_add_int (MzAuditCanon *canon,
-                        gint64        value)
-{
-  canon_reserve (canon, 8);
-  put_be64 (canon->data + canon->len, (guint64) value);
-  canon->len += 8;
-}
-
-static void
-add_str (MzAuditCanon *canon,
-         const char   *text)
-{
-  mz_audit_canon_add_text (canon, text, text == NULL ? 0 : strlen (text));
-}
-
-void
-mz_audit_canon_entry (MzAuditCanon       *canon,
-                      gint64              seq,
-                      const MzAuditEntry *e)
-{
-  mz_audit_canon_begin (canon, seq, e->time_usec);
-  add_str (canon, e->office);
-  add_str (canon, e->plugin);
-  add_str (canon, e->plugin_version);
-  add_str (canon, e->actor_user);
-  add_str (canon, e->actor_role);
-  add_str (canon, e->actor_session);
-  add_str (canon, e->actor_address);
-  add_str (canon, e->action);
-  add_str (canon, e->object_kind);
-  mz_audit_canon_add_int (canon, e->object_id);
-  add_str (canon, e->outcome);
-  add_str (canon, e->reason);
-  add_str (canon, e->correlation_id);
-  add_str (canon, e->changes);
-}
-
-/* sqlite3_column_text is NULL exactly for SQL NULL (and out of memory,
- * which then shows as a mismatch rather than a crash); "" is not NULL. */
-static void
-add_column_text (MzAuditCanon *canon,
-                 sqlite3_stmt *stmt,
-                 int           col)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, col);
-
-  mz_audit_canon_add_text (canon, text, text == NULL ? 0 : (gsize) sqlite3_column_bytes (stmt, col));
-}
-
-/* Column order as in MZ_AUDIT_ENTRY_COLUMNS; the entry's own seq column is
- * not used so that the caller can ask "what if it were entry @seq". */
-void
-mz_audit_canon_from_row (MzAuditCanon *canon,
-                         sqlite3_stmt *stmt,
-                         int           first,
-                         gint64        seq)
-{
-  mz_audit_canon_begin (canon, seq, sqlite3_column_int64 (stmt, first));
-  for (int col = first + 1; col < first + 10; col++)
-    add_column_text (canon, stmt, col);
-  mz_audit_canon_add_int (canon, sqlite3_column_int64 (stmt, first + 10));
-  for (int col = first + 11; col < first + MZ_AUDIT_ENTRY_COLUMN_COUNT; col++)
-    add_column_text (canon, stmt, col);
-}
-
-void
-mz_audit_checkpoint_message (const MzHashAlgo *algo,
-                             guint64           tree_size,
-                             gint64            time_usec,
-                             const guint8     *root,
-                             guint8           *out,
-                             gsize            *out_len)
-{
-  gsize n = 0;
-  gsize name_len = MIN (strlen (algo->name), 31);
-
-  memcpy (out, MZ_AUDIT_CHECKPOINT_CONTEXT, sizeof MZ_AUDIT_CHECKPOINT_CONTEXT);
-  n += sizeof MZ_AUDIT_CHECKPOINT_CONTEXT;
-  memcpy (out + n, algo->name, name_len);
-  n += name_len;
-  out[n++] = 0x00;
-  put_be64 (out + n, tree_size);
-  n += 8;
-  put_be64 (out + n, (guint64) time_usec);
-  n += 8;
-  memcpy (out + n, root, algo->digest_size);
-  n += algo->digest_size;
-  *out_len = n;
-}
-
 static gboolean
 exec_sql (sqlite3    *db,
           const char *sql,
@@ -356,9 +166,82 @@ read_data_version (MzAudit *audit,
   return TRUE;
 }
 
+/* Replays the entries after @base (the last checkpoint's size, or 0) into
+ * the frontier, recomputing each leaf from the row and following the
+ * chain: these entries are not yet signed, and the host must not sign a
+ * tail that someone changed behind its back (it refuses, and verify names
+ * the entry).  Starting at @base itself picks up its chain value. */
+static gboolean
+replay_tail (MzAudit *audit,
+             guint64  base,
+             GError **error)
+{
+  sqlite3 *db = audit->db;
+  const MzHashAlgo *algo = audit->algo;
+  gsize d = algo->digest_size;
+  guint8 link[2 * MZ_HASH_MAX_SIZE];
+  guint8 leaf[MZ_HASH_MAX_SIZE];
+  guint8 chain[MZ_HASH_MAX_SIZE];
+  sqlite3_stmt *stmt = NULL;
+  gint64 expected = (gint64) base + 1;
+  gboolean ok = TRUE;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT seq, " MZ_AUDIT_ENTRY_COLUMNS ", leaf_hash, chain_hash"
+                              " FROM audit_entries WHERE seq >= ? ORDER BY seq", -1, &stmt, NULL) != SQLITE_OK)
+    return mz_audit_set_storage_error (error, db, "读取审计记录");
+  sqlite3_bind_int64 (stmt, 1, (gint64) base);
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 seq = sqlite3_column_int64 (stmt, 0);
+      const guint8 *stored_leaf = sqlite3_column_blob (stmt, 1 + MZ_AUDIT_ENTRY_COLUMN_COUNT);
+      const guint8 *stored_chain = sqlite3_column_blob (stmt, 2 + MZ_AUDIT_ENTRY_COLUMN_COUNT);
+      gboolean sizes_ok = (gsize) sqlite3_column_bytes (stmt, 1 + MZ_AUDIT_ENTRY_COLUMN_COUNT) == d &&
+                          (gsize) sqlite3_column_bytes (stmt, 2 + MZ_AUDIT_ENTRY_COLUMN_COUNT) == d;
+
+      if (seq == (gint64) base)
+        {
+          if (sizes_ok)
+            memcpy (audit->chain, stored_chain, d);
+          continue;
+        }
+      if (seq != expected)
+        {
+          g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_MISSING,
+                       "审计日志第 %" G_GINT64_FORMAT " 条在最近一次签名之后被删除，拒绝继续记录；请运行 mzctl audit verify 查明 [audit.removed]",
+                       expected);
+          ok = FALSE;
+          break;
+        }
+      mz_audit_canon_from_row (&audit->canon, stmt, 1, seq);
+      mz_merkle_leaf_hash_prefixed (algo, audit->canon.data, audit->canon.len, leaf);
+      memcpy (link, audit->chain, d);
+      memcpy (link + d, leaf, d);
+      algo->digest (link, 2 * d, chain);
+      if (!sizes_ok || memcmp (leaf, stored_leaf, d) != 0 || memcmp (chain, stored_chain, d) != 0)
+        {
+          g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_ALTERED,
+                       "审计日志第 %" G_GINT64_FORMAT " 条在最近一次签名之后被改动，拒绝在其上继续签名；请运行 mzctl audit verify 查明 [audit.altered]",
+                       seq);
+          ok = FALSE;
+          break;
+        }
+      memcpy (audit->chain, stored_chain, d);
+      mz_merkle_frontier_append (&audit->frontier, leaf);
+      expected++;
+    }
+  sqlite3_finalize (stmt);
+  if (!ok)
+    return FALSE;
+  if (rc != SQLITE_DONE)
+    return mz_audit_set_storage_error (error, db, "读取审计记录");
+  audit->next_seq = expected;
+  return TRUE;
+}
+
 /* Re-reads frontier, chain and next sequence number: from the frontier
  * saved with the last checkpoint (checked against its signed root) plus
- * the leaf hashes after it, so the cost is bounded by checkpoint_every. */
+ * the entries after it, so the cost is bounded by checkpoint_every. */
 static gboolean
 state_load (MzAudit *audit,
             GError **error)
@@ -367,7 +250,6 @@ state_load (MzAudit *audit,
   gsize d = audit->algo->digest_size;
   sqlite3_stmt *stmt = NULL;
   guint64 base = 0;
-  gint64 last_seq;
   int rc;
 
   audit->stale = TRUE;
@@ -406,30 +288,8 @@ state_load (MzAudit *audit,
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return mz_audit_set_storage_error (error, db, "读取检查点");
 
-  /* Starting at base itself picks up the chain value of the checkpoint's
-   * last entry. */
-  last_seq = (gint64) base;
-  if (sqlite3_prepare_v2 (db, "SELECT seq, leaf_hash, chain_hash FROM audit_entries"
-                              " WHERE seq >= ? ORDER BY seq", -1, &stmt, NULL) != SQLITE_OK)
-    return mz_audit_set_storage_error (error, db, "读取审计记录");
-  sqlite3_bind_int64 (stmt, 1, (gint64) base);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 seq = sqlite3_column_int64 (stmt, 0);
-      const guint8 *leaf = sqlite3_column_blob (stmt, 1);
-      const guint8 *chain = sqlite3_column_blob (stmt, 2);
-
-      if ((gsize) sqlite3_column_bytes (stmt, 2) == d)
-        memcpy (audit->chain, chain, d);
-      if (seq > (gint64) base && (gsize) sqlite3_column_bytes (stmt, 1) == d)
-        mz_merkle_frontier_append (&audit->frontier, leaf);
-      last_seq = MAX (last_seq, seq);
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return mz_audit_set_storage_error (error, db, "读取审计记录");
-
-  audit->next_seq = last_seq + 1;
+  if (!replay_tail (audit, base, error))
+    return FALSE;
   audit->stale = FALSE;
   return TRUE;
 }

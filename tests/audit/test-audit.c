@@ -230,6 +230,39 @@ test_reopen_and_second_writer (AuditFixture *f,
   g_assert_cmpint (result.entries, ==, 53);
 }
 
+/* An entry after the last checkpoint changed behind the running host's
+ * back: the host refuses to append (and so to sign over it), and refuses
+ * to open the log again, naming the entry. */
+static void
+test_unsigned_tail_tampered_refused (AuditFixture *f,
+                                     gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  MzAuditOptions options = { .key_path = f->key_path };
+  MzAuditEntry e = { 0 };
+  char *owned[4] = { 0 };
+  MzAudit *audit;
+
+  audit_test_append (f, 1, 25, 20);
+  audit_test_sqlite3 (f, "DROP TRIGGER audit_entries_no_update;"
+                         "UPDATE audit_entries SET outcome = 'ok', reason = NULL WHERE seq = 22;");
+  audit_test_entry (&e, 26, owned);
+  exec_ok (f->db, "BEGIN IMMEDIATE");
+  g_assert_false (mz_audit_append (f->audit, &e, NULL, &error));
+  g_assert_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_ALTERED);
+  g_assert_nonnull (strstr (error->message, "第 22 条"));
+  exec_ok (f->db, "ROLLBACK");
+  g_clear_error (&error);
+
+  g_clear_pointer (&f->audit, mz_audit_free);
+  audit = mz_audit_open (f->db, &options, &error);
+  g_assert_null (audit);
+  g_assert_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_ALTERED);
+  g_assert_nonnull (strstr (error->message, "第 22 条"));
+  for (guint k = 0; k < G_N_ELEMENTS (owned); k++)
+    g_free (owned[k]);
+}
+
 static void
 test_proofs (AuditFixture *f,
              gconstpointer data)
@@ -373,6 +406,7 @@ main (int   argc,
   ADD ("/audit/key-other-refused", test_key_other_refused);
   ADD ("/audit/rollback-keeps-memory-consistent", test_rollback_keeps_memory_consistent);
   ADD ("/audit/reopen-and-second-writer", test_reopen_and_second_writer);
+  ADD ("/audit/unsigned-tail-tampered-refused", test_unsigned_tail_tampered_refused);
   ADD ("/audit/proofs", test_proofs);
   ADD ("/audit/export-time-range", test_export_time_range);
   ADD ("/audit/triggers-refuse-changes", test_triggers_refuse_changes);

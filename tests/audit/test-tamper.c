@@ -311,7 +311,7 @@ setup_large (AuditFixture *f,
       g_assert_cmpint (sqlite3_exec (f->db, "PRAGMA synchronous=OFF", NULL, NULL, NULL), ==, SQLITE_OK);
       audit_test_append_batched (f, 1, 70000, 1000, 5000);
       audit_fixture_close (f);
-      large_template = g_strdup (f->dir);
+      large_template = g_steal_pointer (&f->dir);
       f->dir = g_dir_make_tmp ("mz-audit-XXXXXX", NULL);
       g_free (f->db_path);
       g_free (f->key_path);

@@ -1,0 +1,200 @@
+/* minzheng host — the audit log's byte formats: the canonical form of an
+ * entry that its leaf hash covers, the message a checkpoint signs, hex.
+ * docs/audit.md describes both formats; changing either breaks every
+ * existing log, hence MZ_AUDIT_CANON_VERSION.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "audit-private.h"
+
+#include <string.h>
+
+gboolean
+mz_audit_set_storage_error (GError    **error,
+                            sqlite3    *db,
+                            const char *what)
+{
+  g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_STORAGE,
+               "审计日志%s失败：%s [audit.storage]", what, sqlite3_errmsg (db));
+  return FALSE;
+}
+
+char *
+mz_audit_hex (const guint8 *data,
+              gsize         len)
+{
+  char *hex = g_malloc (len * 2 + 1);
+
+  sodium_bin2hex (hex, len * 2 + 1, data, len);
+  return hex;
+}
+
+gboolean
+mz_audit_unhex (const char *hex,
+                guint8     *out,
+                gsize       len)
+{
+  size_t bin_len = 0;
+  const char *end = NULL;
+
+  if (hex == NULL || strlen (hex) != len * 2)
+    return FALSE;
+  if (sodium_hex2bin (out, len, hex, len * 2, NULL, &bin_len, &end) != 0)
+    return FALSE;
+  return bin_len == len && *end == '\0';
+}
+
+/* Canonical form (docs/audit.md): 0x00 leaf prefix, version byte, then
+ * each field in a fixed order, integers as 8 bytes big-endian and texts as
+ * a 4-byte big-endian length (0xFFFFFFFF for NULL) and their bytes. */
+static void
+canon_reserve (MzAuditCanon *canon,
+               gsize         extra)
+{
+  if (canon->len + extra <= canon->capacity)
+    return;
+  canon->capacity = MAX (canon->capacity * 2, canon->len + extra + 256);
+  canon->data = g_realloc (canon->data, canon->capacity);
+}
+
+static inline void
+put_be64 (guint8 *p,
+          guint64 v)
+{
+  for (int i = 7; i >= 0; i--)
+    {
+      p[i] = (guint8) v;
+      v >>= 8;
+    }
+}
+
+void
+mz_audit_canon_clear (MzAuditCanon *canon)
+{
+  g_clear_pointer (&canon->data, g_free);
+  canon->len = canon->capacity = 0;
+}
+
+void
+mz_audit_canon_begin (MzAuditCanon *canon,
+                      gint64        seq,
+                      gint64        time_usec)
+{
+  canon->len = 0;
+  canon_reserve (canon, 18);
+  canon->data[0] = 0x00;
+  canon->data[1] = MZ_AUDIT_CANON_VERSION;
+  put_be64 (canon->data + 2, (guint64) seq);
+  put_be64 (canon->data + 10, (guint64) time_usec);
+  canon->len = 18;
+}
+
+void
+mz_audit_canon_add_text (MzAuditCanon *canon,
+                         const char   *text,
+                         gsize         len)
+{
+  guint32 n = text == NULL ? MZ_AUDIT_CANON_NULL : (guint32) len;
+
+  canon_reserve (canon, 4 + (text == NULL ? 0 : len));
+  canon->data[canon->len++] = (guint8) (n >> 24);
+  canon->data[canon->len++] = (guint8) (n >> 16);
+  canon->data[canon->len++] = (guint8) (n >> 8);
+  canon->data[canon->len++] = (guint8) n;
+  if (text != NULL && len > 0)
+    {
+      memcpy (canon->data + canon->len, text, len);
+      canon->len += len;
+    }
+}
+
+void
+mz_audit_canon_add_int (MzAuditCanon *canon,
+                        gint64        value)
+{
+  canon_reserve (canon, 8);
+  put_be64 (canon->data + canon->len, (guint64) value);
+  canon->len += 8;
+}
+
+static void
+add_str (MzAuditCanon *canon,
+         const char   *text)
+{
+  mz_audit_canon_add_text (canon, text, text == NULL ? 0 : strlen (text));
+}
+
+void
+mz_audit_canon_entry (MzAuditCanon       *canon,
+                      gint64              seq,
+                      const MzAuditEntry *e)
+{
+  mz_audit_canon_begin (canon, seq, e->time_usec);
+  add_str (canon, e->office);
+  add_str (canon, e->plugin);
+  add_str (canon, e->plugin_version);
+  add_str (canon, e->actor_user);
+  add_str (canon, e->actor_role);
+  add_str (canon, e->actor_session);
+  add_str (canon, e->actor_address);
+  add_str (canon, e->action);
+  add_str (canon, e->object_kind);
+  mz_audit_canon_add_int (canon, e->object_id);
+  add_str (canon, e->outcome);
+  add_str (canon, e->reason);
+  add_str (canon, e->correlation_id);
+  add_str (canon, e->changes);
+}
+
+/* sqlite3_column_text is NULL exactly for SQL NULL (and out of memory,
+ * which then shows as a mismatch rather than a crash); "" is not NULL. */
+static void
+add_column_text (MzAuditCanon *canon,
+                 sqlite3_stmt *stmt,
+                 int           col)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, col);
+
+  mz_audit_canon_add_text (canon, text, text == NULL ? 0 : (gsize) sqlite3_column_bytes (stmt, col));
+}
+
+/* Column order as in MZ_AUDIT_ENTRY_COLUMNS; the entry's own seq column is
+ * not used so that the caller can ask "what if it were entry @seq". */
+void
+mz_audit_canon_from_row (MzAuditCanon *canon,
+                         sqlite3_stmt *stmt,
+                         int           first,
+                         gint64        seq)
+{
+  mz_audit_canon_begin (canon, seq, sqlite3_column_int64 (stmt, first));
+  for (int col = first + 1; col < first + 10; col++)
+    add_column_text (canon, stmt, col);
+  mz_audit_canon_add_int (canon, sqlite3_column_int64 (stmt, first + 10));
+  for (int col = first + 11; col < first + MZ_AUDIT_ENTRY_COLUMN_COUNT; col++)
+    add_column_text (canon, stmt, col);
+}
+
+void
+mz_audit_checkpoint_message (const MzHashAlgo *algo,
+                             guint64           tree_size,
+                             gint64            time_usec,
+                             const guint8     *root,
+                             guint8           *out,
+                             gsize            *out_len)
+{
+  gsize n = 0;
+  gsize name_len = MIN (strlen (algo->name), 31);
+
+  memcpy (out, MZ_AUDIT_CHECKPOINT_CONTEXT, sizeof MZ_AUDIT_CHECKPOINT_CONTEXT);
+  n += sizeof MZ_AUDIT_CHECKPOINT_CONTEXT;
+  memcpy (out + n, algo->name, name_len);
+  n += name_len;
+  out[n++] = 0x00;
+  put_be64 (out + n, tree_size);
+  n += 8;
+  put_be64 (out + n, (guint64) time_usec);
+  n += 8;
+  memcpy (out + n, root, algo->digest_size);
+  n += algo->digest_size;
+  *out_len = n;
+}
