@@ -2,9 +2,9 @@
  * SDK is installed with `meson install --destdir` into a temporary staging
  * directory, and example.so is compiled with `cc` using nothing but what
  * `pkg-config --cflags --libs minzheng-sdk` says.  The result must export
- * exactly one symbol, carry a valid descriptor, and run its init against a
- * host table, which proves the installed headers, static library and .pc
- * file are complete.
+ * exactly one symbol, carry a valid descriptor, and pass the host's own
+ * `mzctl plugin check --init`, which proves the installed headers, static
+ * library and .pc file are complete.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -13,7 +13,7 @@
 #include <dlfcn.h>
 #include <string.h>
 
-#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 /* The staging is made once and shared by the tests below, which follow the
  * steps of an outside author in order. */
@@ -220,51 +220,41 @@ test_descriptor (void)
   g_assert_null (d->shutdown);
 }
 
-/* The smallest host table the example's init uses: the office code, and a
- * log that remembers the last message id.  Everything else stays NULL. */
-static const char *host_office;
-static char *logged_id;
-
-static const char *
-host_office_id (MzPlugin *self)
-{
-  return host_office;
-}
-
+/* The real host's own check: `mzctl plugin check --init` loads the plugin in
+ * a child process exactly as minzhengd would and runs its init, in which the
+ * SDK validator linked into the plugin checks the office code. */
 static void
-host_log (MzPlugin *self, GLogLevelFlags level, const char *message_id, const char *message)
+test_host_accepts (void)
 {
-  g_free (logged_id);
-  logged_id = g_strdup (message_id);
-}
-
-static void
-test_init_runs_sdk_code (void)
-{
-  const MzPluginDescriptor *d = load_descriptor ();
-  MzHost host = { 0 };
+  g_autofree char *config = g_build_filename (stage_dir, "office.conf", NULL);
+  const char *argv[] = { env_required ("MZCTL"), "plugin", "check", "--init", "--json",
+                         "--config", config, plugin_path, NULL };
+  g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) error = NULL;
-  g_autofree char *code = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  JsonObject *result;
+  JsonObject *plugin;
+  gint status;
 
-  host.struct_size = sizeof host;
-  host.abi_major = MZ_ABI_MAJOR;
-  host.abi_minor = MZ_ABI_MINOR;
-  host.office_id = host_office_id;
-  host.log = host_log;
-
-  host_office = "450222";
-  g_assert_true (d->init (NULL, &host, &error));
+  g_assert_nonnull (plugin_path);
+  g_file_set_contents (config,
+                       "[office]\nid = 450222\nname = 柳城县民政局\n"
+                       "[store]\npath = minzheng.db\n", -1, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (logged_id, ==, "example.started");
+  status = run (argv, &out, &err);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("mzctl plugin check refused the example plugin:\n%s%s", out, err);
 
-  /* The SDK validator linked into the plugin refuses a made-up province. */
-  host_office = "990000";
-  g_assert_false (d->init (NULL, &host, &error));
-  g_assert_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_REFUSED);
-  code = mz_error_code_name (error);
-  g_assert_cmpstr (code, ==, "example.office_id");
-  g_assert_nonnull (strstr (error->message, "不是省级代码"));
-  g_clear_pointer (&logged_id, g_free);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  result = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_get_boolean_member (result, "ok"));
+  g_assert_false (json_object_get_boolean_member (result, "crashed"));
+  g_assert_cmpstr (json_object_get_string_member (result, "stage"), ==, "shutdown");
+  plugin = json_object_get_object_member (result, "plugin");
+  g_assert_cmpstr (json_object_get_string_member (plugin, "name"), ==, "example");
+  g_assert_cmpstr (json_object_get_string_member (plugin, "state"), ==, "loaded");
 }
 
 static void
@@ -298,7 +288,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sdk-external/build-plugin", test_build_plugin);
   g_test_add_func ("/sdk-external/exports-only-entry", test_exports);
   g_test_add_func ("/sdk-external/descriptor", test_descriptor);
-  g_test_add_func ("/sdk-external/init-runs-sdk-code", test_init_runs_sdk_code);
+  g_test_add_func ("/sdk-external/host-accepts", test_host_accepts);
   g_test_add_func ("/sdk-external/direct-include-refused", test_direct_include_refused);
   ret = g_test_run ();
 
