@@ -100,8 +100,14 @@ test_daemon_ready_and_sigterm (void)
   g_autofree char *order = NULL;
   GError *error = NULL;
 
-  daemon = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                             &error, MZ_MINZHENGD, "--config", office->config, NULL);
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autofree char *log_path = g_build_filename (office->dir, "stderr.log", NULL);
+  g_autofree char *log = NULL;
+  g_auto (GStrv) log_lines = NULL;
+  guint loaded_lines = 0;
+
+  g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
+  daemon = g_subprocess_launcher_spawn (launcher, &error, MZ_MINZHENGD, "--config", office->config, NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (daemon));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
@@ -122,6 +128,21 @@ test_daemon_ready_and_sigterm (void)
   g_assert_no_error (error);
   g_assert_cmpstr (order, ==, "init base\ninit needsbase\ninit top\n"
                    "shutdown top\nshutdown needsbase\nshutdown base\n");
+
+  /* One structured line per plugin loaded, then ready, then stopping. */
+  g_file_get_contents (log_path, &log, NULL, &error);
+  g_assert_no_error (error);
+  log_lines = g_strsplit (log, "\n", -1);
+  for (guint i = 0; log_lines[i] != NULL; i++)
+    if (strstr (log_lines[i], "\"MESSAGE_ID\":\"minzheng.plugin.loaded\"") != NULL)
+      {
+        assert_contains (log_lines[i], "\"MZ_OFFICE\":\"450222\"");
+        assert_contains (log_lines[i], "\"MZ_PLUGIN_VERSION\":\"");
+        loaded_lines++;
+      }
+  g_assert_cmpuint (loaded_lines, ==, n_built + 3);
+  assert_contains (log, "\"MESSAGE_ID\":\"minzheng.ready\"");
+  assert_contains (log, "\"MESSAGE_ID\":\"minzheng.stopping\"");
 }
 
 static void
@@ -221,6 +242,20 @@ test_check_segv (void)
   g_assert_true (json_object_get_boolean_member (report, "crashed"));
   g_assert_cmpstr (json_object_get_string_member (report, "stage"), ==, "open");
   remove_tree (dir);
+}
+
+/* A library that never finishes loading is killed after --timeout. */
+static void
+test_check_hang (void)
+{
+  const char *argv[] = { MZ_MZCTL, "plugin", "check", "--timeout", "1", MZ_FIXTURE_DIR "/hang.so", NULL };
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr (Run) r = run (NULL, argv);
+
+  assert_exit (r, 3);
+  assert_contains (r->err, "plugin hung while loading in constructor and was killed — the "
+                   "library is broken, do not deploy it");
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_USEC_PER_SEC);
 }
 
 static void
@@ -323,6 +358,7 @@ main (int   argc,
   g_test_add_func ("/minzhengd/now-and-version", test_daemon_now);
   g_test_add_func ("/mzctl/plugin-check/segv", test_check_segv);
   g_test_add_func ("/mzctl/plugin-check/init", test_check_init);
+  g_test_add_func ("/mzctl/plugin-check/hang", test_check_hang);
   g_test_add_func ("/mzctl/plugin-check/refused-and-ok", test_check_refused_and_ok);
   g_test_add_func ("/mzctl/plugins", test_mzctl_plugins);
 
