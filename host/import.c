@@ -185,6 +185,7 @@ mz_import_batch_add_data (MzImportBatch  *batch,
   const MzKind *kind;
   const MzActionDef *action;
   g_autoptr (MzImportTable) table = NULL;
+  g_autofree const char **columns = NULL;
   const char *source_name;
 
   g_return_val_if_fail (batch != NULL, FALSE);
@@ -220,6 +221,9 @@ mz_import_batch_add_data (MzImportBatch  *batch,
   plugin = batch_intern (batch, plugin);
   kind_name = batch_intern (batch, kind_name);
   batch->action = batch_intern (batch, action->name);
+  columns = g_new0 (const char *, table->columns->len);
+  for (guint c = 0; c < table->columns->len; c++)
+    columns[c] = batch_intern (batch, g_ptr_array_index (table->columns, c));
   for (guint i = 0; i < table->rows->len; i++)
     {
       MzImportRow *row = g_ptr_array_index (table->rows, i);
@@ -233,8 +237,7 @@ mz_import_batch_add_data (MzImportBatch  *batch,
       request.inputs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
       for (guint c = 0; c < row->n_cells; c++)
         if (row->cells[c] != NULL)
-          g_hash_table_insert (request.inputs, (gpointer) batch_intern (batch, g_ptr_array_index (table->columns, c)),
-                               g_steal_pointer (&row->cells[c]));
+          g_hash_table_insert (request.inputs, (gpointer) columns[c], g_steal_pointer (&row->cells[c]));
       g_array_append_val (batch->requests, request);
       g_ptr_array_add (batch->sources, (gpointer) source_name);
       g_array_append_val (batch->lines, row->line);

@@ -34,18 +34,32 @@ mz_report_default_period (const char *today,
     }
 }
 
-/* The tables a plugin's report may read: those of its own kinds. */
-static GStrv
-plugin_tables (MzPluginEntry *entry)
+/* The tables a plugin's report may read (those of its own kinds) and, in
+ * them, the personal columns it may not. */
+static void
+plugin_scope (MzPluginEntry *entry,
+              GStrv         *tables,
+              GStrv         *personal)
 {
-  GStrvBuilder *builder = g_strv_builder_new ();
-  GStrv tables;
+  GStrvBuilder *t = g_strv_builder_new ();
+  GStrvBuilder *p = g_strv_builder_new ();
 
   for (guint i = 0; i < entry->kinds->len; i++)
-    g_strv_builder_add (builder, ((MzKind *) g_ptr_array_index (entry->kinds, i))->table);
-  tables = g_strv_builder_end (builder);
-  g_strv_builder_unref (builder);
-  return tables;
+    {
+      MzKind *kind = g_ptr_array_index (entry->kinds, i);
+
+      g_strv_builder_add (t, kind->table);
+      for (guint f = 0; f < kind->n_fields; f++)
+        if (kind->def->fields[f].flags & MZ_FIELD_PERSONAL)
+          {
+            g_autofree char *column = g_strconcat (kind->table, ".", kind->def->fields[f].name, NULL);
+            g_strv_builder_add (p, column);
+          }
+    }
+  *tables = g_strv_builder_end (t);
+  *personal = g_strv_builder_end (p);
+  g_strv_builder_unref (t);
+  g_strv_builder_unref (p);
 }
 
 static char *
@@ -127,12 +141,14 @@ mz_report_run (MzServices    *services,
     {
       MzPluginEntry *entry_p = g_ptr_array_index (plugins, i);
       g_auto (GStrv) tables = NULL;
+      g_auto (GStrv) personal = NULL;
 
       if (plugin != NULL && g_strcmp0 (entry_p->plugin->name, plugin) != 0)
         continue;
-      tables = plugin_tables (entry_p);
+      plugin_scope (entry_p, &tables, &personal);
       for (guint j = 0; j < entry_p->reports->len; j++)
         mz_report_doc_run_section (doc, reader, entry_p->plugin->name, (const char *const *) tables,
+                                   (const char *const *) personal,
                                    g_ptr_array_index (entry_p->reports, j));
     }
   sqlite3_exec (reader, "COMMIT", NULL, NULL, NULL);

@@ -120,6 +120,7 @@ section_new (const char *plugin,
   report->title = g_strdup (title != NULL ? title : plugin);
   report->figures = g_ptr_array_new_with_free_func (figure_free);
   report->tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  report->personal = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return report;
 }
 
@@ -134,6 +135,7 @@ section_free (gpointer data)
   g_free (report->sentence);
   g_clear_error (&report->error);
   g_hash_table_unref (report->tables);
+  g_hash_table_unref (report->personal);
   g_free (report->denied);
   g_free (report->figure_problem);
   g_free (report);
@@ -179,6 +181,8 @@ describe_denial (int         action,
   switch (action)
     {
     case SQLITE_READ:
+      if (arg1 != NULL && arg2 != NULL && *arg2 != '\0')
+        return g_strdup_printf ("读取表 %s 的列 %s", arg1, arg2);
       return g_strdup_printf ("读取表 %s", arg1 != NULL ? arg1 : "?");
     case SQLITE_FUNCTION:
       return g_strdup_printf ("调用函数 %s()", arg2 != NULL ? arg2 : "?");
@@ -202,8 +206,10 @@ describe_denial (int         action,
 }
 
 /* The authorizer: SELECT, reads of the plugin's own tables in the main
- * database, and the functions listed above.  SQLITE_DENY (not IGNORE) so
- * that a forbidden read fails loudly instead of reading NULLs. */
+ * database except their personal columns, and the functions listed above.
+ * Reports print figures, never a person: a personal value read here would
+ * escape the audit of personal reads.  SQLITE_DENY (not IGNORE) so that a
+ * forbidden read fails loudly instead of reading NULLs. */
 static int
 report_authorize (void       *data,
                   int         action,
@@ -222,7 +228,15 @@ report_authorize (void       *data,
       /* count(*) reads no column and SQLite names no database for it. */
       if (arg1 != NULL && (db_name == NULL || strcmp (db_name, "main") == 0)
           && g_hash_table_contains (report->tables, arg1))
-        return SQLITE_OK;
+        {
+          g_autofree char *column = g_strconcat (arg1, ".", arg2 != NULL ? arg2 : "", NULL);
+
+          if (!g_hash_table_contains (report->personal, column))
+            return SQLITE_OK;
+          if (report->denied == NULL)
+            report->denied = g_strdup_printf ("读取个人信息 %s（报表只输出统计数字）", column);
+          return SQLITE_DENY;
+        }
       break;
     case SQLITE_FUNCTION:
       if (arg2 != NULL && g_strv_contains (allowed_functions, arg2))
@@ -527,6 +541,7 @@ mz_report_doc_run_section (MzReportDoc        *doc,
                            sqlite3            *reader,
                            const char         *plugin,
                            const char *const  *tables,
+                           const char *const  *personal,
                            const MzReportDef  *def)
 {
   MzReport *report;
@@ -542,6 +557,8 @@ mz_report_doc_run_section (MzReportDoc        *doc,
   report = section_new (plugin, def->title);
   for (const char *const *t = tables; t != NULL && *t != NULL; t++)
     g_hash_table_add (report->tables, g_strdup (*t));
+  for (const char *const *c = personal; c != NULL && *c != NULL; c++)
+    g_hash_table_add (report->personal, g_strdup (*c));
   g_ptr_array_add (doc->sections, report);
 
   report->db = reader;

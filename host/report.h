@@ -84,6 +84,7 @@ struct _MzReport
   /*< private >*/
   sqlite3 *db;               /* the reader, during the callback only */
   GHashTable *tables;        /* tables the plugin may read */
+  GHashTable *personal;      /* "table.column" it may not read */
   char *denied;              /* what the authorizer refused last */
   char *figure_problem;      /* the first malformed figure */
 };
@@ -117,10 +118,13 @@ void mz_report_doc_free (MzReportDoc *doc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MzReportDoc, mz_report_doc_free)
 
 /* Runs one plugin's report callback on @reader, the authorizer allowing
- * only @tables (NULL-terminated table names the plugin owns), and appends
- * the section to @doc.  Returns the section; its ->error says if it failed. */
+ * only @tables (NULL-terminated table names the plugin owns) except the
+ * columns in @personal ("table.column" of MZ_FIELD_PERSONAL fields, may be
+ * NULL), and appends the section to @doc.  Returns the section; its
+ * ->error says if it failed. */
 MzReport *mz_report_doc_run_section (MzReportDoc *doc, sqlite3 *reader, const char *plugin,
-                                     const char *const *tables, const MzReportDef *def);
+                                     const char *const *tables, const char *const *personal,
+                                     const MzReportDef *def);
 
 /* TRUE when every section succeeded; else @error (INCOMPLETE) names the
  * plugins whose sections failed. */

@@ -257,7 +257,7 @@ sections_ms (MzServices *services)
       if (reader == NULL)
         g_error ("%s", error->message);
       mz_report_reader_harden (reader);
-      mz_report_doc_run_section (doc, reader, "testreg", tables, g_ptr_array_index (entry->reports, 0));
+      mz_report_doc_run_section (doc, reader, "testreg", tables, NULL, g_ptr_array_index (entry->reports, 0));
       sqlite3_close_v2 (reader);
       samples[r] = (double) (g_get_monotonic_time () - start) / 1000.0;
       if (!mz_report_doc_check (doc, &error))
