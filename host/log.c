@@ -398,8 +398,10 @@ mz_log_init (const char  *target,
 
   g_return_val_if_fail (target != NULL, FALSE);
 
+  /* Under systemd, stderr is a stream into the journal: speak journald's
+   * own protocol then, so that the fields stay fields. */
   if (strcmp (target, "stderr") == 0)
-    kind = TARGET_STDERR;
+    kind = g_log_writer_is_journald (STDERR_FILENO) ? TARGET_JOURNAL : TARGET_STDERR;
   else if (strcmp (target, "journal") == 0)
     kind = TARGET_JOURNAL;
   else if (g_str_has_prefix (target, "file:") && target[5] != '\0')

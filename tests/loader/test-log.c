@@ -96,6 +96,14 @@ read_lines (const char *path)
   return parsed;
 }
 
+static gpointer
+log_from_thread (gpointer data)
+{
+  mz_log_set_request_id (data);
+  g_log_structured ("minzheng", G_LOG_LEVEL_MESSAGE, "MESSAGE", "from a worker");
+  return NULL;
+}
+
 static void
 test_file_target (void)
 {
@@ -128,13 +136,20 @@ test_file_target (void)
   mz_log_set_request_id ("req-7");
   g_log_structured ("minzheng", G_LOG_LEVEL_WARNING, "MZ_ERROR_CODE", "NOT_FOUND",
                     "MESSAGE", "host line");
+  /* The request id is the thread's own. */
+  g_thread_join (g_thread_new ("worker", log_from_thread, (gpointer) "req-8"));
+  g_assert_cmpstr (mz_log_get_request_id (), ==, "req-7");
   mz_log_set_request_id (NULL);
   /* MzHost.log with odd arguments: a NULL message, a fatal level. */
   mz_log_plugin (&plugin, G_LOG_LEVEL_ERROR, NULL, NULL);
   mz_log_plugin (NULL, 0, "host.note", "from nowhere");
 
   lines = read_lines (path);
-  g_assert_cmpuint (lines->len, ==, 4);
+  g_assert_cmpuint (lines->len, ==, 5);
+  line = g_ptr_array_steal_index (lines, 2);
+  g_assert_cmpstr (json_object_get_string_member (line, "message"), ==, "from a worker");
+  g_assert_cmpstr (field (line, "MZ_REQUEST_ID"), ==, "req-8");
+  json_object_unref (line);
 
   line = lines->pdata[0];
   g_assert_cmpstr (json_object_get_string_member (line, "message"), ==, "年检 12 家");
