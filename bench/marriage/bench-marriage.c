@@ -16,6 +16,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,11 +130,24 @@ remove_dir (const char *path)
   g_rmdir (path);
 }
 
-/* Seconds for @total actions spread over @clients threads, numbering
- * couples from @first. */
+/* CPU seconds (user + system, all threads) the process has used. */
 static double
-measure (MzServices *services, BenchKind what, guint clients, guint first, guint total)
+cpu_seconds (void)
 {
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+/* Seconds for @total actions spread over @clients threads, numbering
+ * couples from @first; adds the CPU seconds they took to @cpu. */
+static double
+measure (MzServices *services, BenchKind what, guint clients, guint first, guint total,
+         double *cpu)
+{
+  double cpu_start = cpu_seconds ();
   Job jobs[N_CLIENTS];
   GThread *threads[N_CLIENTS];
   gint64 start = g_get_monotonic_time ();
@@ -151,6 +165,7 @@ measure (MzServices *services, BenchKind what, guint clients, guint first, guint
       failed += jobs[c].failed;
     }
   seconds = (g_get_monotonic_time () - start) / 1e6;
+  *cpu += cpu_seconds () - cpu_start;
   if (failed > 0)
     {
       g_printerr ("bench-marriage: %u actions failed\n", failed);
@@ -174,6 +189,7 @@ main (int argc, char **argv)
   guint n = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 1200;
   guint next = 0;
   const guint clients[] = { 1, N_CLIENTS };
+  double warm_cpu = 0;
 
   setlocale (LC_ALL, "");
   n -= n % (N_CLIENTS * ROUNDS);
@@ -205,9 +221,9 @@ main (int argc, char **argv)
   mz_services_set_now (services, g_date_time_to_unix (now) * G_USEC_PER_SEC);
 
   /* Warm up both kinds (schema, statement caches) outside the timings. */
-  measure (services, BENCH_PLAIN, 1, 0, 20);
-  measure (services, BENCH_SHAPED, 1, 0, 20);
-  measure (services, BENCH_MARRIAGE, 1, 0, 20);
+  measure (services, BENCH_PLAIN, 1, 0, 20, &warm_cpu);
+  measure (services, BENCH_SHAPED, 1, 0, 20, &warm_cpu);
+  measure (services, BENCH_MARRIAGE, 1, 0, 20, &warm_cpu);
   next += 20;
 
   g_print ("bench-marriage: %u actions of each kind per client count, %d interleaved rounds\n",
@@ -215,14 +231,14 @@ main (int argc, char **argv)
   for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
     {
       double seconds[3] = { 0, 0, 0 };
+      double cpu[3] = { 0, 0, 0 };
       double plain, shaped, reg;
 
       for (guint r = 0; r < ROUNDS; r++)
         {
-          seconds[BENCH_PLAIN] += measure (services, BENCH_PLAIN, clients[i], 0, n / ROUNDS);
-          seconds[BENCH_SHAPED] += measure (services, BENCH_SHAPED, clients[i], next, n / ROUNDS);
-          seconds[BENCH_MARRIAGE] += measure (services, BENCH_MARRIAGE, clients[i], next,
-                                              n / ROUNDS);
+          for (BenchKind k = BENCH_PLAIN; k <= BENCH_MARRIAGE; k++)
+            seconds[k] += measure (services, k, clients[i], k == BENCH_PLAIN ? 0 : next,
+                                   n / ROUNDS, &cpu[k]);
           next += n / ROUNDS;
         }
       plain = n / seconds[BENCH_PLAIN];
@@ -231,6 +247,13 @@ main (int argc, char **argv)
       g_print ("clients=%-2u  plain %8.1f/s  shaped %8.1f/s  register %8.1f/s"
                "  register/plain %.2f  register/shaped %.2f\n",
                clients[i], plain, shaped, reg, reg / plain, reg / shaped);
+      /* CPU time per action does not depend on what else runs on the
+       * machine, so it also tells where the time goes under load. */
+      g_print ("            cpu µs/action: plain %.0f  shaped %.0f  register %.0f"
+               "  plain/register %.2f  shaped/register %.2f\n",
+               cpu[BENCH_PLAIN] * 1e6 / n, cpu[BENCH_SHAPED] * 1e6 / n,
+               cpu[BENCH_MARRIAGE] * 1e6 / n, cpu[BENCH_PLAIN] / cpu[BENCH_MARRIAGE],
+               cpu[BENCH_SHAPED] / cpu[BENCH_MARRIAGE]);
     }
 
   g_clear_pointer (&loader, mz_loader_free);
