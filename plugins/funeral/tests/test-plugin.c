@@ -406,6 +406,66 @@ test_config_change_after_approval (void)
   g_assert_cmpint (funeral_office_get_int (office, approved, "approved_total"), ==, 120000);
 }
 
+/* Historical cases keep the previous system's amounts, checked only for
+ * consistency; an approved, unpaid one can then be paid. */
+static void
+test_import (void)
+{
+  g_autoptr (FuneralOffice) office = funeral_office_new ("cap_per_case=792", "2021-07-05");
+  g_autoptr (GError) error = NULL;
+  char id[19];
+  gint64 paid, approved;
+
+#define HISTORICAL(id_, cert_, approved_cremation_)                                      \
+  "deceased_name", "蓝某", "deceased_id", (id_), "deceased_sex", "male",                 \
+  "death_date", "2021-02-01", "household_division", "450222",                            \
+  "death_certificate_no", "Q-H", "cremation_certificate_no", (cert_),                    \
+  "funeral_home", "柳州市殡仪馆", "category", "tekun", "applicant_name", "蓝某某",        \
+  "applicant_relation", "子", "claim_cremation", "100000",                                \
+  "submitted_on", "2021-02-03", "approved_on", "2021-02-10",                             \
+  "approved_cremation", (approved_cremation_)
+
+  funeral_test_id_number (71, TRUE, id);
+  g_assert_cmpint (funeral_office_act (office, &funeral_approver, "import", 0, NULL, &error,
+                                       HISTORICAL (id, "HH-H1", "100001"),
+                                       "payment_reference", "P1", "payment_date", "2021-02-12",
+                                       "payment_amount", "100001", NULL), ==, 0);
+  assert_code (error, "field.funeral.approved_exceeds_claim");
+  g_clear_error (&error);
+
+  /* 1000 元 approved under the previous system's rules, above today's cap. */
+  paid = funeral_office_act (office, &funeral_approver, "import", 0, NULL, &error,
+                             HISTORICAL (id, "HH-H1", "100000"),
+                             "payment_reference", "P1", "payment_date", "2021-02-12",
+                             "payment_amount", "100000", NULL);
+  g_assert_no_error (error);
+  assert_text (office, paid, "state", "paid");
+  assert_text (office, paid, "case_number", "FJ450222-2021-000001");
+  assert_text (office, paid, "rule_set", "{\"source\":\"import\"}");
+  g_assert_cmpint (funeral_office_get_int (office, paid, "approved_total"), ==, 100000);
+
+  funeral_test_id_number (72, TRUE, id);
+  approved = funeral_office_act (office, &funeral_approver, "import_approved", 0, NULL, &error,
+                                 HISTORICAL (id, "HH-H2", "50000"), NULL);
+  g_assert_no_error (error);
+  assert_text (office, approved, "state", "approved");
+  g_assert_cmpint (funeral_office_act (office, &funeral_clerk, "pay", approved, NULL, &error,
+                                       "payment_reference", "P2", "payment_date", "2021-07-05",
+                                       "payment_amount", "50000", NULL), ==, approved);
+  g_assert_no_error (error);
+
+  /* An auditor (built-in role without funeral.import) may not import. */
+  {
+    const MzActor auditor = { "qian.auditor", "auditor", "s5", "127.0.0.1" };
+
+    funeral_test_id_number (73, TRUE, id);
+    g_assert_cmpint (funeral_office_act (office, &auditor, "import_approved", 0, NULL, &error,
+                                         HISTORICAL (id, "HH-H3", "50000"), NULL), ==, 0);
+    g_assert_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_PERMISSION);
+  }
+#undef HISTORICAL
+}
+
 /* A malformed configuration refuses the plugin, naming the key. */
 static void
 test_bad_config (void)
@@ -436,6 +496,7 @@ main (int argc, char **argv)
   g_test_add_func ("/funeral/plugin/payment", test_payment);
   g_test_add_func ("/funeral/plugin/config-change-after-approval",
                    test_config_change_after_approval);
+  g_test_add_func ("/funeral/plugin/import", test_import);
   g_test_add_func ("/funeral/plugin/bad-config", test_bad_config);
 
   return g_test_run ();
