@@ -99,9 +99,6 @@ found_fill (MzMarriageFound *found, const MzRecord *record)
   copy_text (found->certificate, sizeof found->certificate, record, "certificate_number");
   copy_text (found->man_id, sizeof found->man_id, record, "man_id_number");
   copy_text (found->woman_id, sizeof found->woman_id, record, "woman_id_number");
-  found->marriage = mz_marriage_host->record_has (record, "marriage")
-                      ? mz_marriage_host->record_get_int64 (record, "marriage", 0)
-                      : 0;
 }
 
 static gboolean

@@ -80,7 +80,7 @@ gboolean mz_marriage_date_not_future (MzAction   *action,
 /**
  * MzMarriageFound:
  * what the kinds need of a record an action_find returned: its id, state,
- * certificate number, parties' ID numbers and the marriage it points at
+ * certificate number and parties' ID numbers
  */
 typedef struct
 {
@@ -89,7 +89,6 @@ typedef struct
   char certificate[40];
   char man_id[19];
   char woman_id[19];
-  gint64 marriage;
 } MzMarriageFound;
 
 /* The first record of @kind with @field == @value (in one of @states when
