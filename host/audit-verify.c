@@ -6,7 +6,15 @@
  * and checks the signature.  Nothing written by the host is trusted except
  * the signatures; the first problem found is classified (altered, removed,
  * inserted, reordered) by looking at where the row's content would hash
- * correctly, which is only done on the failure path.
+ * correctly.
+ *
+ * That careful pass runs only when a fast pass has found something wrong.
+ * The fast pass reads the log in segments, two threads each hashing part
+ * of a segment's rows on their own connection, folds the leaves into the
+ * tree and checks the checkpoints; it follows the hash chain only after
+ * the last checkpoint, where the chain is the only protection (within
+ * signed stretches the chain serves to locate an alteration, which is the
+ * careful pass's job).
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
