@@ -125,7 +125,7 @@ main (int   argc,
   guint64 n = 1000000;
   volatile guint8 sink = 0;
   gint64 start;
-  double append_s, verify_s, verify_cpu, hash_s, hash_ni_s, scan_s, cpu;
+  double append_s, verify_s, verify_cpu = 0, hash_s, hash_ni_s, scan_s, cpu;
   gsize bytes = 0;
 
   if (argc > 1 && !g_ascii_string_to_unsigned (argv[1], 10, 1, G_MAXUINT32, &n, &error))
@@ -191,13 +191,25 @@ main (int   argc,
   /* Warm the page cache once so that every timing below reads memory. */
   exec_or_die (db, "SELECT count(*), sum(length(leaf_hash)) FROM audit_entries");
 
-  cpu = cpu_seconds ();
-  start = g_get_monotonic_time ();
-  if (!mz_audit_verify (db, NULL, &result, &error))
-    g_error ("verify failed: %s", error->message);
-  verify_s = seconds_since (start);
-  verify_cpu = cpu_seconds () - cpu;
-  g_assert_cmpint (result.entries, ==, (gint64) n);
+  /* Best of three: on a shared machine the fastest run is the one least
+   * disturbed by other work. */
+  verify_s = G_MAXDOUBLE;
+  for (int run = 0; run < 3; run++)
+    {
+      double s;
+
+      cpu = cpu_seconds ();
+      start = g_get_monotonic_time ();
+      if (!mz_audit_verify (db, NULL, &result, &error))
+        g_error ("verify failed: %s", error->message);
+      s = seconds_since (start);
+      g_assert_cmpint (result.entries, ==, (gint64) n);
+      if (s < verify_s)
+        {
+          verify_s = s;
+          verify_cpu = cpu_seconds () - cpu;
+        }
+    }
 
   hash_s = time_hashing (mz_hash_algo_sha256_portable (), canon_all, offsets, n);
   hash_ni_s = time_hashing (mz_hash_algo_sha256 (), canon_all, offsets, n);
@@ -216,7 +228,7 @@ main (int   argc,
   printf ("audit verify benchmark, %" G_GUINT64_FORMAT " entries (%.0f bytes each on average), %" G_GINT64_FORMAT " checkpoints\n",
           n, (double) bytes / (double) n, result.checkpoints);
   printf ("  append (10,000 per transaction):  %10.0f entries/s  (%.2f s)\n", (double) n / append_s, append_s);
-  printf ("  mz_audit_verify:                  %10.0f entries/s  (%.3f s wall, %.3f s CPU)\n",
+  printf ("  mz_audit_verify (best of 3):      %10.0f entries/s  (%.3f s wall, %.3f s CPU)\n",
           (double) n / verify_s, verify_s, verify_cpu);
   printf ("  baseline SHA-256 (libsodium):     %10.0f entries/s  (%.3f s, one thread)\n", (double) n / hash_s, hash_s);
   printf ("  baseline SHA-256 (%s):  %10.0f entries/s  (%.3f s, one thread)\n",

@@ -79,6 +79,25 @@ test_field_changed (AuditFixture *f,
   assert_detected (f, MZ_AUDIT_ERROR_ALTERED, 37, "[audit.altered]");
 }
 
+/* NULL and the empty string hash differently, and so do the same bytes
+ * moved from one field to its neighbour. */
+static void
+test_null_made_empty (AuditFixture *f,
+                      gconstpointer data)
+{
+  tamper (f, "UPDATE audit_entries SET reason = '' WHERE seq = 12;");
+  assert_detected (f, MZ_AUDIT_ERROR_ALTERED, 12, "[audit.altered]");
+}
+
+static void
+test_bytes_moved_between_fields (AuditFixture *f,
+                                 gconstpointer data)
+{
+  tamper (f, "UPDATE audit_entries SET actor_role = actor_role || substr (actor_session, 1, 2),"
+             " actor_session = substr (actor_session, 3) WHERE seq = 18;");
+  assert_detected (f, MZ_AUDIT_ERROR_ALTERED, 18, "[audit.altered]");
+}
+
 static void
 test_field_changed_after_checkpoint (AuditFixture *f,
                                      gconstpointer data)
@@ -375,6 +394,8 @@ main (int   argc,
   ADD ("/audit/tamper/clean", test_clean);
   ADD ("/audit/tamper/field-changed", test_field_changed);
   ADD ("/audit/tamper/field-changed-after-checkpoint", test_field_changed_after_checkpoint);
+  ADD ("/audit/tamper/null-made-empty", test_null_made_empty);
+  ADD ("/audit/tamper/bytes-moved-between-fields", test_bytes_moved_between_fields);
   ADD ("/audit/tamper/field-changed-leaf-rehashed", test_field_changed_leaf_rehashed);
   ADD ("/audit/tamper/field-changed-everything-rehashed", test_field_changed_everything_rehashed);
   ADD ("/audit/tamper/entry-deleted", test_entry_deleted);
