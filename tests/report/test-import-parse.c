@@ -238,6 +238,118 @@ test_jsonl_empty (void)
   g_assert_error (error, MZ_IMPORT_ERROR, MZ_IMPORT_ERROR_EMPTY);
 }
 
+/* Random tables written with RFC 4180 quoting (by this test, not by the
+ * code under test) read back cell for cell, with the line each row starts
+ * on counted independently. */
+static void
+test_csv_round_trip (void)
+{
+  static const char *const pieces[] = {
+    "a", "张三", ",", "\"", "\n", "\r\n", " ", "x\"y", "民政局", "0",
+  };
+
+  for (guint round = 0; round < 200; round++)
+    {
+      guint n_cols = (guint) g_test_rand_int_range (1, 6);
+      guint n_rows = (guint) g_test_rand_int_range (1, 12);
+      g_autoptr (GString) csv = g_string_new (g_test_rand_bit () ? "\xef\xbb\xbf" : "");
+      g_autoptr (GPtrArray) expected = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (GArray) lines = g_array_new (FALSE, FALSE, sizeof (guint));
+      const char *eol = g_test_rand_bit () ? "\r\n" : "\n";
+      g_autoptr (MzImportTable) t = NULL;
+      g_autoptr (GError) error = NULL;
+      guint line = 2;
+
+      for (guint c = 0; c < n_cols; c++)
+        g_string_append_printf (csv, "%scol%u", c > 0 ? "," : "", c);
+      g_string_append (csv, eol);
+      for (guint r = 0; r < n_rows; r++)
+        {
+          /* At least one non-empty cell, so the row is not a blank line. */
+          for (guint c = 0; c < n_cols; c++)
+            {
+              GString *value = g_string_new (NULL);
+              guint n = (guint) g_test_rand_int_range (c == 0 ? 1 : 0, 4);
+              gboolean quote;
+
+              for (guint k = 0; k < n; k++)
+                g_string_append (value, pieces[g_test_rand_int_range (0, G_N_ELEMENTS (pieces))]);
+              quote = strpbrk (value->str, ",\"\r\n") != NULL || g_test_rand_bit ();
+              if (c > 0)
+                g_string_append_c (csv, ',');
+              if (quote)
+                {
+                  g_string_append_c (csv, '"');
+                  for (const char *p = value->str; *p != '\0'; p++)
+                    {
+                      if (*p == '"')
+                        g_string_append_c (csv, '"');
+                      g_string_append_c (csv, *p);
+                    }
+                  g_string_append_c (csv, '"');
+                }
+              else
+                g_string_append (csv, value->str);
+              g_array_append_val (lines, line);
+              for (const char *p = value->str; *p != '\0'; p++)
+                if (*p == '\n')
+                  line++;
+              /* CRLF inside a value is read as LF. */
+              {
+                g_auto (GStrv) parts = g_strsplit (value->str, "\r\n", -1);
+                g_ptr_array_add (expected, g_strjoinv ("\n", parts));
+              }
+              g_string_free (value, TRUE);
+            }
+          g_string_append (csv, eol);
+          line++;
+        }
+
+      t = mz_import_table_parse (csv->str, csv->len, MZ_IMPORT_FORMAT_CSV, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (t->problems->len, ==, 0);
+      g_assert_cmpuint (t->rows->len, ==, n_rows);
+      for (guint r = 0; r < n_rows; r++)
+        {
+          g_assert_cmpuint (row_line (t, r), ==, g_array_index (lines, guint, r * n_cols));
+          for (guint c = 0; c < n_cols; c++)
+            {
+              const char *want = g_ptr_array_index (expected, r * n_cols + c);
+
+              g_assert_cmpstr (cell (t, r, c), ==, *want != '\0' ? want : NULL);
+            }
+        }
+    }
+}
+
+/* Arbitrary bytes never crash the reader: it returns rows or an error. */
+static void
+test_random_bytes (void)
+{
+  static const char alphabet[] = { 'a', ',', '"', '\n', '\r', '{', '}', ':', ' ', '\xe5', '\xbc', '\xa0' };
+
+  for (guint round = 0; round < 2000; round++)
+    {
+      char buf[64];
+      gsize n = (gsize) g_test_rand_int_range (0, sizeof buf);
+
+      for (gsize i = 0; i < n; i++)
+        buf[i] = alphabet[g_test_rand_int_range (0, G_N_ELEMENTS (alphabet))];
+      for (int f = 0; f < 2; f++)
+        {
+          g_autoptr (GError) error = NULL;
+          g_autoptr (MzImportTable) t = mz_import_table_parse (buf, n, f ? MZ_IMPORT_FORMAT_JSONL
+                                                                        : MZ_IMPORT_FORMAT_CSV, &error);
+
+          g_assert_true ((t == NULL) != (error == NULL));
+          if (t != NULL)
+            for (guint r = 0; r < t->rows->len; r++)
+              g_assert_cmpuint (((MzImportRow *) g_ptr_array_index (t->rows, r))->n_cells, ==,
+                                t->columns->len);
+        }
+    }
+}
+
 static void
 test_format_guess (void)
 {
@@ -262,6 +374,8 @@ main (int   argc,
   g_test_add_func ("/import/csv/nul", test_csv_nul);
   g_test_add_func ("/import/jsonl/rows", test_jsonl);
   g_test_add_func ("/import/jsonl/empty", test_jsonl_empty);
+  g_test_add_func ("/import/csv/round-trip", test_csv_round_trip);
+  g_test_add_func ("/import/random-bytes", test_random_bytes);
   g_test_add_func ("/import/format-guess", test_format_guess);
   return g_test_run ();
 }
