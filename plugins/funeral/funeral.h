@@ -10,15 +10,14 @@
 
 G_BEGIN_DECLS
 
-/* The host handle and table this plugin was given at init. */
+/* The host handle and table this plugin was given at init, and the
+ * office's rule set read from the configuration then. */
 typedef struct
 {
   MzPlugin *self;
   const MzHost *host;
+  FuneralRules *rules;
 } FuneralPlugin;
-
-/* The office's rule set as the configuration says now. */
-FuneralRules *funeral_plugin_load_rules (FuneralPlugin *plugin, GError **error);
 
 /* Builds the 殡葬减免 report section; @user_data is the FuneralPlugin. */
 gboolean funeral_report_build (MzReport   *report,

@@ -5,10 +5,11 @@
  * applies for a reduction of the basic funeral service fees; a clerk
  * reviews it, another approves or rejects it, and the office pays.  The
  * office's rule set (eligible categories, caps) comes from
- * `[plugin.funeral]` and is read again for every action, so a changed
- * configuration applies to cases judged from then on; each judged case
- * stores the rule set it was judged by and its approved amounts, which a
- * later change never touches.
+ * `[plugin.funeral]`, read once at init: the host reads its configuration
+ * once at start, so reading it again per action would only cost time.  A
+ * changed configuration therefore applies from the next start to every
+ * case judged from then on; each judged case stores the rule set it was
+ * judged by and its approved amounts, which a later change never touches.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -156,15 +157,6 @@ lookup_config (const char *key,
   return plugin->host->config_get_string (plugin->self, key, NULL);
 }
 
-FuneralRules *
-funeral_plugin_load_rules (FuneralPlugin *plugin,
-                           GError       **error)
-{
-  g_return_val_if_fail (plugin != NULL && plugin->host != NULL, NULL);
-
-  return funeral_rules_parse (lookup_config, plugin, error);
-}
-
 typedef struct
 {
   gboolean found;
@@ -248,18 +240,16 @@ check_application (MzAction       *action,
                      "funeral.duplicate_cremation", "该火化证明", error);
 }
 
-/* Judges a case under the rules in force: eligibility, then the amounts. */
+/* Judges a case's eligibility under the rules in force. */
 static gboolean
 check_eligible (const MzRecord *values,
                 GError        **error)
 {
   const MzHost *host = funeral.host;
-  g_autoptr (FuneralRules) rules = funeral_plugin_load_rules (&funeral, error);
 
-  return rules != NULL
-    && funeral_rules_check_eligibility (rules, host->record_get_text (values, "category"),
-                                        host->record_get_int64 (values, "policy_grant", 0) != 0,
-                                        error);
+  return funeral_rules_check_eligibility (funeral.rules, host->record_get_text (values, "category"),
+                                          host->record_get_int64 (values, "policy_grant", 0) != 0,
+                                          error);
 }
 
 static gboolean
@@ -298,20 +288,17 @@ judge_amounts (MzAction       *action,
                GError        **error)
 {
   const MzHost *host = funeral.host;
-  g_autoptr (FuneralRules) rules = funeral_plugin_load_rules (&funeral, error);
   g_autofree char *snapshot = NULL;
   gint64 claims[FUNERAL_N_ITEMS];
   gint64 approved[FUNERAL_N_ITEMS];
   gint64 total;
 
-  if (rules == NULL)
-    return FALSE;
   read_claims (values, claims);
-  total = funeral_rules_approve_amounts (rules, claims, approved);
+  total = funeral_rules_approve_amounts (funeral.rules, claims, approved);
   for (guint i = 0; i < FUNERAL_N_ITEMS; i++)
     if (!host->action_set_int64 (action, approved_fields[i], approved[i], error))
       return FALSE;
-  snapshot = funeral_rules_snapshot (rules);
+  snapshot = funeral_rules_snapshot (funeral.rules);
   return host->action_set_int64 (action, "approved_total", total, error)
     && host->action_set_text (action, "rule_set", snapshot, error);
 }
@@ -502,8 +489,8 @@ static const MzReportDef funeral_report = {
   "殡葬减免", funeral_report_build, &funeral,
 };
 
-/* Reads the configuration once here so that a malformed one refuses the
- * plugin at start, naming the key, rather than at the first application. */
+/* Reads the configuration here so that a malformed one refuses the plugin
+ * at start, naming the key, rather than at the first application. */
 static gboolean
 funeral_init (MzPlugin     *self,
               const MzHost *host,
@@ -513,9 +500,11 @@ funeral_init (MzPlugin     *self,
 
   funeral.self = self;
   funeral.host = host;
-  rules = funeral_plugin_load_rules (&funeral, error);
+  rules = funeral_rules_parse (lookup_config, &funeral, error);
   if (rules == NULL)
     return FALSE;
+  g_clear_pointer (&funeral.rules, funeral_rules_free);
+  funeral.rules = g_steal_pointer (&rules);
   return host->register_kind (self, &application_kind, error)
     && host->register_report (self, &funeral_report, error);
 }
@@ -523,6 +512,7 @@ funeral_init (MzPlugin     *self,
 static void
 funeral_shutdown (MzPlugin *self)
 {
+  g_clear_pointer (&funeral.rules, funeral_rules_free);
   funeral.self = NULL;
   funeral.host = NULL;
 }

@@ -94,7 +94,7 @@ funeral_report_build (MzReport   *report,
   FuneralPlugin *plugin = user_data;
   const MzHost *host = plugin->host;
   const char *const params[] = { from, to, NULL };
-  g_autoptr (FuneralRules) rules = funeral_plugin_load_rules (plugin, error);
+  const FuneralRules *rules = plugin->rules;
   g_autoptr (GPtrArray) categories = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GArray) sums = g_array_new (FALSE, TRUE, sizeof (gint64));
   CategoryRows rows = { categories, sums };
@@ -103,8 +103,6 @@ funeral_report_build (MzReport   *report,
   g_autofree char *sentence = NULL;
   const char *unit;
 
-  if (rules == NULL)
-    return FALSE;
   if (!host->report_query (report, by_category_sql, params, collect_row, &rows, error))
     return FALSE;
 
