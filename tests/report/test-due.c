@@ -155,6 +155,60 @@ test_list_and_run (void)
   host_fixture_close (&f);
 }
 
+/* A datetime field counts by its office-local date (UTC+8): 15:59:59Z is
+ * still the same day in 柳城县, 16:00:00Z is the next. */
+static gint64
+submit_visited (HostFixture *f,
+                const char  *visited_at)
+{
+  g_autoptr (GHashTable) inputs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr (GError) error = NULL;
+  const MzActor clerk = { "clerk1", "clerk", NULL, "cli" };
+  MzActRequest request = { 0 };
+  MzActResult result = { 0 };
+
+  g_hash_table_insert (inputs, "name", g_strdup ("访"));
+  g_hash_table_insert (inputs, "id_number", host_fixture_id_number (700));
+  g_hash_table_insert (inputs, "category", g_strdup ("dibao"));
+  g_hash_table_insert (inputs, "applied_on", g_strdup ("2021-02-25"));
+  g_hash_table_insert (inputs, "visited_at", g_strdup (visited_at));
+  request.plugin = "testreg";
+  request.kind = "application";
+  request.action = "submit";
+  request.inputs = inputs;
+  request.actor = &clerk;
+  g_assert_true (mz_services_act (f->services, &request, &result, &error));
+  g_assert_no_error (error);
+  return result.record_id;
+}
+
+static void
+test_datetime_local_date (void)
+{
+  HostFixture f = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  MzDueItem *item;
+  gint64 late, early, later;
+
+  host_fixture_open (&f, NULL);
+  host_fixture_set_today (&f, "2021-03-01");
+  early = submit_visited (&f, "2021-02-27T15:59:59Z");   /* 02-27 23:59:59 local: deadline 02-28 */
+  late = submit_visited (&f, "2021-02-27T16:00:00Z");    /* 02-28 00:00:00 local: deadline 03-01 */
+  later = submit_visited (&f, "2021-02-28T16:00:00Z");   /* 03-01 local: deadline 03-02, not listed */
+
+  items = mz_due_list (f.services, NULL, 0, &error);
+  g_assert_no_error (error);
+  item = get_item (items, "visit_report", early);
+  g_assert_cmpstr (item->deadline, ==, "2021-02-28");
+  g_assert_cmpint (item->days_overdue, ==, 1);
+  item = get_item (items, "visit_report", late);
+  g_assert_cmpstr (item->deadline, ==, "2021-03-01");
+  g_assert_cmpint (item->days_overdue, ==, 0);
+  g_assert_null (find_item (items, "visit_report", later));
+  host_fixture_close (&f);
+}
+
 /* The system action cannot be performed by a person. */
 static void
 test_system_action_reserved (void)
@@ -313,6 +367,7 @@ main (int   argc,
 
   g_test_add_func ("/due/list-and-run", test_list_and_run);
   g_test_add_func ("/due/system-action-reserved", test_system_action_reserved);
+  g_test_add_func ("/due/datetime-local-date", test_datetime_local_date);
   g_test_add_func ("/report/run", test_report_run);
   g_test_add_func ("/report/run-failing-section", test_report_run_failing_section);
   g_test_add_func ("/due/daemon-applies", test_daemon_applies);

@@ -25,6 +25,7 @@ static const MzFieldDef fields[] = {
   { "applied_on", "申请日期", MZ_FIELD_DATE, MZ_FIELD_REQUIRED },
   { "amount", "金额", MZ_FIELD_MONEY, MZ_FIELD_FLAGS_NONE },
   { "certificate_no", "证书编号", MZ_FIELD_TEXT, MZ_FIELD_FLAGS_NONE, 32 },
+  { "visited_at", "上门核查时间", MZ_FIELD_DATETIME, MZ_FIELD_FLAGS_NONE },
   { NULL },
 };
 
@@ -46,7 +47,9 @@ static const MzStateDef states[] = {
   { NULL },
 };
 
-static const char *const submit_inputs[] = { "name", "id_number", "category", "applied_on", "amount", NULL };
+static const char *const submit_inputs[] = {
+  "name", "id_number", "category", "applied_on", "amount", "visited_at", NULL
+};
 static const char *const import_inputs[] = {
   "name", "id_number", "category", "applied_on", "amount", "certificate_no", NULL
 };
@@ -98,6 +101,7 @@ static const char *const finished[] = { "done", NULL };
 static const MzDueDef dues[] = {
   { "pending_too_long", "申请超过 30 天未审核，逾期作废", "application", watched, "applied_on", 30, "lapse" },
   { "annual_review", "办结满一年，需复核", "application", finished, "applied_on", 365, NULL },
+  { "visit_report", "上门核查后次日须录入核查报告", "application", watched, "visited_at", 1, NULL },
 };
 
 static gboolean
