@@ -278,6 +278,16 @@ mz_due_run (MzServices    *services,
 
 #define DUE_DEFAULT_INTERVAL 300
 
+struct _MzDueJob
+{
+  MzServices *services;
+  gint64 interval_usec;
+  GThread *thread;
+  GMutex lock;
+  GCond wake;
+  gboolean stopping;
+};
+
 static void
 due_run_logged (MzServices *services)
 {
@@ -296,37 +306,71 @@ due_run_logged (MzServices *services)
                       stats.applied, stats.skipped, stats.failed);
 }
 
-static gboolean
-due_timer (gpointer data)
+static gpointer
+due_job_thread (gpointer data)
 {
-  due_run_logged (data);
-  return G_SOURCE_CONTINUE;
+  MzDueJob *job = data;
+
+  g_mutex_lock (&job->lock);
+  while (!job->stopping)
+    {
+      gint64 next;
+
+      g_mutex_unlock (&job->lock);
+      due_run_logged (job->services);
+      g_mutex_lock (&job->lock);
+      next = g_get_monotonic_time () + job->interval_usec;
+      while (!job->stopping && g_cond_wait_until (&job->wake, &job->lock, next))
+        ;
+    }
+  g_mutex_unlock (&job->lock);
+  return NULL;
 }
 
-guint
-mz_due_schedule (MzServices *services,
-                 GError    **error)
+MzDueJob *
+mz_due_job_start (MzServices *services,
+                  GError    **error)
 {
   MzConfig *config;
-  GKeyFile *kf;
   g_autofree char *raw = NULL;
   guint64 interval = DUE_DEFAULT_INTERVAL;
+  MzDueJob *job;
 
-  g_return_val_if_fail (services != NULL, 0);
+  g_return_val_if_fail (services != NULL, NULL);
 
   config = mz_services_get_config (services);
-  kf = mz_config_get_key_file (config);
-  raw = g_key_file_get_value (kf, "due", "interval_seconds", NULL);
+  raw = g_key_file_get_value (mz_config_get_key_file (config), "due", "interval_seconds", NULL);
   if (raw != NULL
       && (!g_ascii_string_to_unsigned (g_strstrip (raw), 10, 1, 86400, &interval, NULL)))
     {
       g_set_error (error, MZ_CONFIG_ERROR, MZ_CONFIG_ERROR_INVALID_VALUE,
                    "%s：[due] interval_seconds 应为 1 到 86400 之间的整数（秒），而不是“%s”",
                    mz_config_get_origin (config), raw);
-      return 0;
+      return NULL;
     }
-  due_run_logged (services);
-  return g_timeout_add_seconds ((guint) interval, due_timer, services);
+
+  job = g_new0 (MzDueJob, 1);
+  job->services = services;
+  job->interval_usec = (gint64) interval * G_USEC_PER_SEC;
+  g_mutex_init (&job->lock);
+  g_cond_init (&job->wake);
+  job->thread = g_thread_new ("mz-due", due_job_thread, job);
+  return job;
+}
+
+void
+mz_due_job_stop (MzDueJob *job)
+{
+  if (job == NULL)
+    return;
+  g_mutex_lock (&job->lock);
+  job->stopping = TRUE;
+  g_cond_signal (&job->wake);
+  g_mutex_unlock (&job->lock);
+  g_thread_join (job->thread);
+  g_mutex_clear (&job->lock);
+  g_cond_clear (&job->wake);
+  g_free (job);
 }
 
 char *

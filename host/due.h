@@ -75,11 +75,18 @@ typedef struct
  * not stop the others.  FALSE only when the due work cannot be read. */
 gboolean mz_due_run (MzServices *services, MzDueRunStats *stats, GError **error);
 
-/* For minzhengd: runs the due work once now and then every
- * `[due] interval_seconds` (default 300) from the default main context.
- * Returns the GSource id, or 0 with @error (MZ_CONFIG_ERROR naming file,
- * group and key) when the interval is not a whole number from 1 to 86400. */
-guint mz_due_schedule (MzServices *services, GError **error);
+/* For minzhengd: a thread of its own runs the due work once at once and
+ * then every `[due] interval_seconds` (default 300), so that a long run
+ * never holds up the daemon's main loop.  NULL with @error
+ * (MZ_CONFIG_ERROR naming file, group and key) when the interval is not a
+ * whole number from 1 to 86400. */
+typedef struct _MzDueJob MzDueJob;
+
+MzDueJob *mz_due_job_start (MzServices *services, GError **error);
+/* Stops the job, waiting for a run in progress to finish; call it before
+ * the services go away.  NULL is ignored. */
+void mz_due_job_stop (MzDueJob *job);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MzDueJob, mz_due_job_stop)
 
 /* The listing for people (Chinese, grouped by plugin) or as JSON
  * {"today": …, "items": [{…}]}.  Newly allocated. */

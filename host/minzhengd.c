@@ -184,6 +184,7 @@ main (int   argc,
   g_autoptr (MzServices) services = NULL;
   g_autoptr (MzLoader) loader = NULL;
   g_autoptr (GMainLoop) loop = NULL;
+  MzDueJob *due = NULL;
   g_autoptr (GError) error = NULL;
   gint64 now_usec = 0;
   gboolean load_ok;
@@ -246,9 +247,12 @@ main (int   argc,
   g_unix_signal_add (SIGTERM, on_stop_signal, loop);
   g_unix_signal_add (SIGINT, on_stop_signal, loop);
 
-  /* Due work — legal deadlines and reminders the plugins registered — is
-   * run from this loop by a periodic timer of the services, added here. */
-  if (mz_due_schedule (services, &error) == 0)
+  /* Due work — legal deadlines and reminders the plugins registered — runs
+   * in a thread of its own, once now and then every [due] interval_seconds,
+   * so that a long run does not hold up this loop; it stops before the
+   * plugins shut down. */
+  due = mz_due_job_start (services, &error);
+  if (due == NULL)
     {
       g_printerr ("minzhengd: configuration unusable: %s\n", error->message);
       mz_loader_shutdown (loader);
@@ -260,6 +264,7 @@ main (int   argc,
 
   g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "MESSAGE_ID", "minzheng.stopping",
                     "MESSAGE", "stopping: shutting plugins down in reverse order");
+  g_clear_pointer (&due, mz_due_job_stop);
   mz_loader_shutdown (loader);
   return EXIT_CLEAN;
 }
