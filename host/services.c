@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "report.h"
+#include "log.h"
 #include "services-private.h"
 
 #define MZ_DEFAULT_TIMEZONE "Asia/Shanghai"
@@ -135,33 +136,6 @@ host_config_get_string_list (MzPlugin   *self,
   g_autofree char *group = plugin_group (self);
 
   return g_key_file_get_string_list (kf, group, key, NULL, NULL);
-}
-
-/* --- logging --------------------------------------------------------------- */
-
-static void
-host_log (MzPlugin       *self,
-          GLogLevelFlags  level,
-          const char     *message_id,
-          const char     *message)
-{
-  const char *version = self->descriptor != NULL ? self->descriptor->version : "";
-  const GLogField fields[] = {
-    { "MESSAGE", message != NULL ? message : "", -1 },
-    { "GLIB_DOMAIN", self->name, -1 },
-    { "MZ_OFFICE", mz_services_get_office_id (services_of (self)), -1 },
-    { "MZ_PLUGIN", self->name, -1 },
-    { "MZ_PLUGIN_VERSION", version, -1 },
-    { "MESSAGE_ID", message_id != NULL ? message_id : "", -1 },
-  };
-
-  /* A plugin must not be able to abort the host through its log call. */
-  if (level & G_LOG_LEVEL_ERROR)
-    level = G_LOG_LEVEL_CRITICAL;
-  level &= G_LOG_LEVEL_MASK;
-  if (level == 0)
-    level = G_LOG_LEVEL_MESSAGE;
-  g_log_structured_array (level, fields, G_N_ELEMENTS (fields));
 }
 
 /* --- clock ------------------------------------------------------------------- */
@@ -347,7 +321,7 @@ fill_host (MzHost *host)
   host->config_get_int64 = host_config_get_int64;
   host->config_get_boolean = host_config_get_boolean;
   host->config_get_string_list = host_config_get_string_list;
-  host->log = host_log;
+  host->log = mz_log_plugin;
   host->now = host_now;
   host->today = host_today;
   host->register_kind = host_register_kind;

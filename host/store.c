@@ -28,6 +28,7 @@ typedef struct
   gboolean done;
   gboolean ok;
   GError *error;
+  GCond cond;         /* signalled once @done: wakes this caller only */
 } MzStoreJob;
 
 struct _MzStore
@@ -43,13 +44,15 @@ struct _MzStore
 
   GMutex lock;                  /* guards queue, closing and every job's done/ok/error */
   GCond work_cond;              /* the writer waits here for work */
-  GCond done_cond;              /* callers wait here for their job */
   GQueue queue;
   gboolean closing;
   MzStoreHooks hooks;
 
   GMutex pool_lock;
   GPtrArray *readers;           /* idle pooled read-only connections */
+
+  guint64 n_batches;            /* under @lock */
+  guint64 n_units;
 };
 
 /* SQLite reports a write cut short by RLIMIT_FSIZE as SQLITE_IOERR_WRITE,
@@ -174,7 +177,7 @@ configure_writer (MzStore *store,
       return FALSE;
     }
   return exec_sql (store->writer, sync_sql, error)
-         && exec_sql (store->writer, "PRAGMA foreign_keys=ON", error);
+         && exec_sql (store->writer, "PRAGMA foreign_keys=ON", error) && exec_sql (store->writer, "PRAGMA wal_autocheckpoint=0", error);
 }
 
 /* Fails every job of @jobs with a copy of @fatal; the batch left nothing. */
@@ -342,9 +345,15 @@ writer_thread (gpointer data)
         run_batch (store, jobs);
 
       g_mutex_lock (&store->lock);
+      store->n_batches++;
+      store->n_units += jobs->len;
       for (guint i = 0; i < jobs->len; i++)
-        ((MzStoreJob *) g_ptr_array_index (jobs, i))->done = TRUE;
-      g_cond_broadcast (&store->done_cond);
+        {
+          MzStoreJob *job = g_ptr_array_index (jobs, i);
+
+          job->done = TRUE;
+          g_cond_signal (&job->cond);
+        }
     }
   g_mutex_unlock (&store->lock);
   return NULL;
@@ -365,11 +374,13 @@ submit (MzStore    *store,
                    "存储正在关闭，不再接受操作 [store.closed]");
       return FALSE;
     }
+  g_cond_init (&job->cond);
   g_queue_push_tail (&store->queue, job);
   g_cond_signal (&store->work_cond);
   while (!job->done)
-    g_cond_wait (&store->done_cond, &store->lock);
+    g_cond_wait (&job->cond, &store->lock);
   g_mutex_unlock (&store->lock);
+  g_cond_clear (&job->cond);
 
   if (!job->ok)
     {
@@ -484,7 +495,6 @@ mz_store_open (const MzStoreOptions *options,
   store->readers = g_ptr_array_new ();
   g_mutex_init (&store->lock);
   g_cond_init (&store->work_cond);
-  g_cond_init (&store->done_cond);
   g_mutex_init (&store->pool_lock);
   g_queue_init (&store->queue);
 
@@ -527,7 +537,6 @@ mz_store_close (MzStore *store)
     sqlite3_close_v2 (store->writer);
   g_mutex_clear (&store->lock);
   g_cond_clear (&store->work_cond);
-  g_cond_clear (&store->done_cond);
   g_mutex_clear (&store->pool_lock);
   g_free (store->path);
   g_free (store->synchronous);
@@ -552,6 +561,17 @@ mz_store_set_hooks (MzStore            *store,
 {
   g_mutex_lock (&store->lock);
   store->hooks = *hooks;
+  g_mutex_unlock (&store->lock);
+}
+
+void
+mz_store_get_stats (MzStore *store,
+                    guint64 *batches,
+                    guint64 *units)
+{
+  g_mutex_lock (&store->lock);
+  *batches = store->n_batches;
+  *units = store->n_units;
   g_mutex_unlock (&store->lock);
 }
 

@@ -140,6 +140,10 @@ void mz_store_reader_release (MzStore *store, sqlite3 *db);
  * (consistent, while writers keep running).  @dest must not exist. */
 gboolean mz_store_backup (MzStore *store, const char *dest, GError **error);
 
+/* Transactions committed or rolled back by the writer so far, and the
+ * units of work they held (their ratio is the mean group-commit batch). */
+void mz_store_get_stats (MzStore *store, guint64 *batches, guint64 *units);
+
 /* PRAGMA integrity_check on a reader; FALSE with the first problems named. */
 gboolean mz_store_check_integrity (MzStore *store, GError **error);
 
