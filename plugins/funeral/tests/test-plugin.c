@@ -290,6 +290,53 @@ test_rejected_does_not_block (void)
   assert_text (office, second, "case_number", "FJ450222-2021-000002");
 }
 
+/* The store itself holds the keys, whatever a guard does: a second active
+ * row for a deceased or a cremation certificate cannot be written, a
+ * second rejected one can. */
+static void
+test_unique_indexes (void)
+{
+  g_autoptr (FuneralOffice) office = funeral_office_new ("", "2021-03-05");
+  const Application app = { 35, "dibao", NULL, { NULL, NULL, "50000", NULL } };
+  const char *insert = "INSERT INTO funeral_application (state, version, created_at, updated_at,"
+                       " deceased_name, deceased_id, cremation_certificate_no)"
+                       " SELECT ?, 1, 0, 0, deceased_name, deceased_id, ? FROM funeral_application"
+                       " WHERE id = ?";
+  g_autoptr (GError) error = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  const struct
+  {
+    const char *state;
+    const char *cremation;
+    int rc;
+  } tries[] = {
+    { "submitted", "HH-OTHER", SQLITE_CONSTRAINT },   /* same deceased */
+    { "rejected", "HH-OTHER", SQLITE_DONE },          /* rejected: holds no key */
+    { "rejected", "HH-35", SQLITE_DONE },
+  };
+  gint64 id;
+
+  id = submit_as (office, &funeral_clerk, &app, "HH-35", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (office->store_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, insert, -1, &stmt, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (tries); i++)
+    {
+      sqlite3_bind_text (stmt, 1, tries[i].state, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, tries[i].cremation, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, id);
+      g_assert_cmpint (sqlite3_step (stmt), ==, tries[i].rc);
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  /* Rolled back by hand: these rows are not the host's. */
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM funeral_application WHERE state = 'rejected'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
 /* Whoever submitted or reviewed a case may not approve it. */
 static void
 test_separation_of_duties (void)
@@ -492,6 +539,7 @@ main (int argc, char **argv)
   g_test_add_func ("/funeral/plugin/duplicate-deceased", test_duplicate_deceased);
   g_test_add_func ("/funeral/plugin/duplicate-cremation", test_duplicate_cremation);
   g_test_add_func ("/funeral/plugin/rejected-does-not-block", test_rejected_does_not_block);
+  g_test_add_func ("/funeral/plugin/unique-indexes", test_unique_indexes);
   g_test_add_func ("/funeral/plugin/separation-of-duties", test_separation_of_duties);
   g_test_add_func ("/funeral/plugin/payment", test_payment);
   g_test_add_func ("/funeral/plugin/config-change-after-approval",
