@@ -344,7 +344,8 @@ mz_due_job_start (MzServices *services,
       && (!g_ascii_string_to_unsigned (g_strstrip (raw), 10, 1, 86400, &interval, NULL)))
     {
       g_set_error (error, MZ_CONFIG_ERROR, MZ_CONFIG_ERROR_INVALID_VALUE,
-                   "%s：[due] interval_seconds 应为 1 到 86400 之间的整数（秒），而不是“%s”",
+                   "%s：[due] interval_seconds 应为 1 到 86400 之间的整数（秒），而不是“%s” "
+                   "[config.due.interval_seconds]",
                    mz_config_get_origin (config), raw);
       return NULL;
     }
