@@ -347,30 +347,30 @@ static void
 check_duplicates (MzPlugin  *plugin,
                   GPtrArray *candidates)
 {
-  for (guint i = 1; i < candidates->len; i++)
+  g_autoptr (MzPlugin) other = NULL;
+  g_autoptr (GError) other_error = NULL;
+  g_autofree char *what = NULL;
+  GError *error = NULL;
+
+  if (candidates->len < 2)
+    return;
+
+  other = plugin_new (plugin->name, g_ptr_array_index (candidates, 1));
+  if (plugin_open (other, NULL, NULL, &other_error))
     {
-      g_autoptr (MzPlugin) other = plugin_new (plugin->name, g_ptr_array_index (candidates, i));
-      g_autoptr (GError) other_error = NULL;
-      g_autofree char *what = NULL;
-      GError *error = NULL;
+      g_autofree char *version = mz_loader_printable (other->descriptor->version);
 
-      if (plugin_open (other, NULL, NULL, &other_error))
-        {
-          g_autofree char *version = mz_loader_printable (other->descriptor->version);
-
-          what = g_strdup_printf ("version %s", version);
-        }
-      else
-        what = g_strdup_printf ("not loadable: %s", mz_loader_error_code_name (other_error->code));
-
-      mz_loader_set_error (&error, MZ_LOADER_ERROR_DUPLICATE_NAME, plugin->name,
-                           "plugin “%s” is provided by two files, %s (version %s) and %s (%s): "
-                           "remove one of them from the plugin directories",
-                           plugin->name, plugin->path, plugin->descriptor->version,
-                           other->path, what);
-      refuse (plugin, error);
-      return;
+      what = g_strdup_printf ("version %s", version);
     }
+  else
+    what = g_strdup_printf ("not loadable: %s", mz_loader_error_code_name (other_error->code));
+
+  mz_loader_set_error (&error, MZ_LOADER_ERROR_DUPLICATE_NAME, plugin->name,
+                       "plugin “%s” is provided by two files, %s (version %s) and %s (%s): "
+                       "remove one of them from the plugin directories",
+                       plugin->name, plugin->path, plugin->descriptor->version,
+                       other->path, what);
+  refuse (plugin, error);
 }
 
 static void
