@@ -42,7 +42,7 @@ static const MzFieldDef shaped_fields[] = {
   TEXT ("death_certificate_no", MZ_FIELD_REQUIRED, 32),
   TEXT ("cremation_certificate_no", MZ_FIELD_REQUIRED | MZ_FIELD_INDEXED, 32),
   TEXT ("funeral_home", MZ_FIELD_REQUIRED, 64),
-  ENUM ("category", MZ_FIELD_REQUIRED | MZ_FIELD_INDEXED),
+  ENUM ("category", MZ_FIELD_REQUIRED),
   TYPED ("policy_grant", MZ_FIELD_BOOLEAN, 0),
   TEXT ("applicant_name", MZ_FIELD_REQUIRED | MZ_FIELD_PERSONAL, 64),
   TYPED ("applicant_id", MZ_FIELD_ID_NUMBER, MZ_FIELD_PERSONAL),

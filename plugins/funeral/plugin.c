@@ -50,7 +50,7 @@ static const MzFieldDef application_fields[] = {
   { .name = "funeral_home", .label = "殡仪馆", .type = MZ_FIELD_TEXT,
     .flags = MZ_FIELD_REQUIRED, .max_length = 64 },
   { .name = "category", .label = "减免对象类别", .type = MZ_FIELD_ENUM,
-    .flags = MZ_FIELD_REQUIRED | MZ_FIELD_INDEXED, .enum_values = funeral_categories },
+    .flags = MZ_FIELD_REQUIRED, .enum_values = funeral_categories },
   /* 丧葬补助费 paid to the family by another scheme (e.g. a pension fund) */
   { .name = "policy_grant", .label = "已领取丧葬补助费", .type = MZ_FIELD_BOOLEAN },
   { .name = "applicant_name", .label = "申请人姓名", .type = MZ_FIELD_TEXT,
