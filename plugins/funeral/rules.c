@@ -418,7 +418,7 @@ funeral_rules_check_deceased (const char *category,
     return mz_field_error_set (error, MZ_FIELD_ERROR_REQUIRED, "household_division",
                                "户籍所在地行政区划代码", "funeral.household_required",
                                "除无名遗体外，必须填写逝者户籍所在地行政区划代码");
-  if (!mz_id_number_parse (id_number, NULL, TRUE, &parsed, &local))
+  if (!mz_id_number_parse (id_number, NULL, FALSE, &parsed, &local))
     {
       g_autofree char *reason = mz_error_reason (local);
 
