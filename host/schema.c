@@ -630,6 +630,29 @@ mz_schema_apply (MzStore *store,
   gboolean needs_change = TRUE;
   int rc;
 
+  /* "a_b" + "c" and "a" + "b_c" would share table a_b_c: the second to
+   * come is refused, so no plugin ever writes into another's table. */
+  stmt = mz_store_prepare (store,
+                           "SELECT plugin, kind FROM mz_schema WHERE plugin || '_' || kind = ?"
+                           " AND NOT (plugin = ? AND kind = ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, kind->table, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, kind->plugin->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, kind->def->name, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      g_autofree char *other = g_strdup_printf ("%s.%s", sqlite3_column_text (stmt, 0),
+                                                sqlite3_column_text (stmt, 1));
+      sqlite3_reset (stmt);
+      return bad (error, kind->plugin->name, kind->def->name,
+                  "表名 %s 已属于 %s；请换一个类型名", kind->table, other);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return mz_store_set_error (db, rc, "读取 mz_schema", error);
+
   stmt = mz_store_prepare (store, "SELECT version, definition FROM mz_schema WHERE plugin = ? AND kind = ?", error);
   if (stmt == NULL)
     return FALSE;

@@ -343,6 +343,32 @@ test_bad_declaration (gconstpointer data)
                           "SELECT count(*) FROM sqlite_master WHERE name = 'mig_matter'"), ==, 0);
 }
 
+/* Plugin "mig" kind "x_y" and plugin "mig_x" kind "y" would share a table. */
+static void
+test_table_collision (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mz-collide-XXXXXX", &error);
+  Office *o = office_open (dir);
+  MzPlugin other = { .name = (char *) "mig_x" };
+  MzKindDef first, second;
+
+  start_from_v1 (&first);
+  first.name = "x_y";
+  g_assert_true (office_register (o, &first, &error));
+  g_assert_no_error (error);
+
+  mz_services_attach_plugin (o->services, &other);
+  start_from_v1 (&second);
+  second.name = "y";
+  g_assert_false (mz_services_get_host (o->services)->register_kind (&other, &second, &error));
+  g_assert_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "mig.x_y"));
+  mz_services_detach_plugin (o->services, &other);
+  office_close (o);
+  store_test_rmtree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -353,6 +379,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/store/schema/migration", test_migration);
+  g_test_add_func ("/store/schema/table-collision", test_table_collision);
   for (guint i = 0; i < G_N_ELEMENTS (bad_decls); i++)
     {
       g_autofree char *path = g_strconcat ("/store/schema/refused/", bad_decls[i].path, NULL);
