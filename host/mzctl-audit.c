@@ -14,11 +14,24 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include <minzheng/minzheng.h>
+
 #include "audit.h"
 #include "config.h"
 #include "mzctl.h"
 
-#define MZCTL_ERROR (mzctl_audit_error_quark ())
+/**
+ * MzctlAuditError:
+ * @MZCTL_AUDIT_ERROR_DATABASE: the database file is missing or cannot be opened
+ * @MZCTL_AUDIT_ERROR_DATE: --from or --to is not a date YYYY-MM-DD
+ */
+typedef enum
+{
+  MZCTL_AUDIT_ERROR_DATABASE,
+  MZCTL_AUDIT_ERROR_DATE,
+} MzctlAuditError;
+
+#define MZCTL_AUDIT_ERROR (mzctl_audit_error_quark ())
 static G_DEFINE_QUARK (mzctl-audit-error-quark, mzctl_audit_error)
 
 typedef struct
@@ -90,13 +103,13 @@ open_database (MzctlGlobal *global,
     return NULL;
   if (!g_file_test (args->database, G_FILE_TEST_IS_REGULAR))
     {
-      g_set_error (error, MZCTL_ERROR, 0,
+      g_set_error (error, MZCTL_AUDIT_ERROR, MZCTL_AUDIT_ERROR_DATABASE,
                    "数据库文件 %s 不存在 [mzctl.database.not_found]", args->database);
       return NULL;
     }
   if (sqlite3_open_v2 (args->database, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
     {
-      g_set_error (error, MZCTL_ERROR, 0, "无法打开数据库 %s：%s [mzctl.database.open]",
+      g_set_error (error, MZCTL_AUDIT_ERROR, MZCTL_AUDIT_ERROR_DATABASE, "无法打开数据库 %s：%s [mzctl.database.open]",
                    args->database, sqlite3_errmsg (db));
       sqlite3_close (db);
       return NULL;
@@ -160,11 +173,8 @@ print_json_result (gboolean                   ok,
   json_builder_add_int_value (b, result->checkpoints);
   if (!ok)
     {
-      const char *open = strrchr (error->message, '[');
-      g_autofree char *code = NULL;
+      g_autofree char *code = mz_error_code_name (error);
 
-      if (open != NULL && g_str_has_suffix (open, "]"))
-        code = g_strndup (open + 1, strlen (open) - 2);
       json_builder_set_member_name (b, "first_bad_seq");
       json_builder_add_int_value (b, result->first_bad_seq);
       json_builder_set_member_name (b, "code");
@@ -195,9 +205,7 @@ cmd_verify (MzctlGlobal *global,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail ("audit verify", error, 2);
   db = open_database (global, &args, &error);
-  if (db == NULL)
-    return fail ("audit verify", error, 1);
-  ok = mz_audit_verify (db, args.public_key, &result, &error);
+  ok = db != NULL && mz_audit_verify (db, args.public_key, &result, &error);
   sqlite3_close (db);
 
   if (global->json)
@@ -311,7 +319,7 @@ parse_day (const char *option,
   if (text == NULL || sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &rest) != 3 ||
       !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
     {
-      g_set_error (error, MZCTL_ERROR, 0, "%s 应为日期 YYYY-MM-DD，而不是“%s” [mzctl.date]",
+      g_set_error (error, MZCTL_AUDIT_ERROR, MZCTL_AUDIT_ERROR_DATE, "%s 应为日期 YYYY-MM-DD，而不是“%s” [mzctl.date]",
                    option, text != NULL ? text : "");
       return FALSE;
     }

@@ -72,6 +72,20 @@ test_verify_clean_and_tampered (AuditFixture *f,
   g_assert_cmpint (json_object_get_int_member (o, "first_bad_seq"), ==, 7);
   g_assert_cmpint (json_object_get_int_member (o, "entries"), ==, 6);
   g_assert_cmpstr (json_object_get_string_member (o, "code"), ==, "audit.altered");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A database that is not there is a failure too, in JSON as well. */
+  {
+    g_autoptr (JsonParser) missing = json_parser_new ();
+    g_autofree char *nowhere = g_build_filename (f->dir, "nowhere.db", NULL);
+
+    g_assert_cmpint (run_mzctl (&out, &err, "audit", "verify", "--json", "--database", nowhere, NULL), ==, 1);
+    g_assert_true (json_parser_load_from_data (missing, out, -1, &error));
+    o = json_node_get_object (json_parser_get_root (missing));
+    g_assert_false (json_object_get_boolean_member (o, "ok"));
+    g_assert_cmpstr (json_object_get_string_member (o, "code"), ==, "mzctl.database.not_found");
+  }
 }
 
 static void
