@@ -29,6 +29,7 @@ struct _MzAudit
   /* Follows the database; valid unless @stale. */
   gboolean stale;
   gint64 data_version;
+  gint64 checkpoint_id;
   gint64 next_seq;
   guint8 chain[MZ_HASH_MAX_SIZE];
   MzMerkleFrontier frontier;
@@ -37,7 +38,7 @@ struct _MzAudit
 
   sqlite3_stmt *insert_entry;
   sqlite3_stmt *insert_checkpoint;
-  sqlite3_stmt *data_version_stmt;
+  sqlite3_stmt *probe;
   MzAuditCanon canon;
 };
 
@@ -147,22 +148,40 @@ mz_audit_meta_read (sqlite3           *db,
   return TRUE;
 }
 
-static gboolean
-read_data_version (MzAudit *audit,
-                   gint64  *out,
-                   GError **error)
+/* What the database says about the log's end, in one statement: the
+ * connection's data version (changes when another connection commits),
+ * the last entry's seq and chain value and the last checkpoint's id. */
+typedef struct
 {
+  gint64 data_version;
+  gint64 last_seq;
+  gint64 checkpoint_id;
+  gboolean chain_matches;
+} Probe;
+
+static gboolean
+probe_read (MzAudit *audit,
+            Probe   *probe,
+            GError **error)
+{
+  sqlite3_stmt *stmt = audit->probe;
+  gsize d = audit->algo->digest_size;
   int rc;
 
-  sqlite3_reset (audit->data_version_stmt);
-  rc = sqlite3_step (audit->data_version_stmt);
+  sqlite3_reset (stmt);
+  rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
-      sqlite3_reset (audit->data_version_stmt);
-      return mz_audit_set_storage_error (error, audit->db, "读取数据版本");
+      sqlite3_reset (stmt);
+      return mz_audit_set_storage_error (error, audit->db, "读取状态");
     }
-  *out = sqlite3_column_int64 (audit->data_version_stmt, 0);
-  sqlite3_reset (audit->data_version_stmt);
+  probe->data_version = sqlite3_column_int64 (stmt, 0);
+  probe->last_seq = sqlite3_column_int64 (stmt, 1);
+  probe->checkpoint_id = sqlite3_column_int64 (stmt, 3);
+  probe->chain_matches = probe->last_seq == 0 ||
+                         ((gsize) sqlite3_column_bytes (stmt, 2) == d &&
+                          memcmp (sqlite3_column_blob (stmt, 2), audit->chain, d) == 0);
+  sqlite3_reset (stmt);
   return TRUE;
 }
 
@@ -239,9 +258,32 @@ replay_tail (MzAudit *audit,
   return TRUE;
 }
 
+/* Does the checkpoint row in @stmt (tree_size, root_hash, frontier,
+ * time_usec, signature, key_id) carry the office's signature?  The host
+ * builds on the last checkpoint's frontier, so it must not take one that
+ * someone wrote into the file. */
+static gboolean
+checkpoint_row_signed (MzAudit      *audit,
+                       sqlite3_stmt *stmt)
+{
+  guint8 message[MZ_AUDIT_CHECKPOINT_MESSAGE_MAX];
+  gsize message_len = 0;
+
+  if ((gsize) sqlite3_column_bytes (stmt, 1) != audit->algo->digest_size ||
+      sqlite3_column_bytes (stmt, 4) != crypto_sign_BYTES ||
+      g_strcmp0 ((const char *) sqlite3_column_text (stmt, 5), audit->key_id) != 0)
+    return FALSE;
+  mz_audit_checkpoint_message (audit->algo, (guint64) sqlite3_column_int64 (stmt, 0),
+                               sqlite3_column_int64 (stmt, 3), sqlite3_column_blob (stmt, 1),
+                               message, &message_len);
+  return crypto_sign_verify_detached (sqlite3_column_blob (stmt, 4), message, message_len,
+                                      audit->public_key) == 0;
+}
+
 /* Re-reads frontier, chain and next sequence number: from the frontier
- * saved with the last checkpoint (checked against its signed root) plus
- * the entries after it, so the cost is bounded by checkpoint_every. */
+ * saved with the last checkpoint (its signature checked, and the frontier
+ * against its root) plus the entries after it, so the cost is bounded by
+ * checkpoint_every. */
 static gboolean
 state_load (MzAudit *audit,
             GError **error)
@@ -250,6 +292,8 @@ state_load (MzAudit *audit,
   gsize d = audit->algo->digest_size;
   sqlite3_stmt *stmt = NULL;
   guint64 base = 0;
+  gboolean signed_ok = TRUE;
+  gint64 id = 0;
   int rc;
 
   audit->stale = TRUE;
@@ -257,12 +301,18 @@ state_load (MzAudit *audit,
   memset (audit->chain, 0, sizeof audit->chain);
   audit->checkpoint_size = 0;
   audit->checkpoint_time = 0;
+  audit->checkpoint_id = 0;
 
-  if (!read_data_version (audit, &audit->data_version, error))
-    return FALSE;
+  {
+    Probe probe;
 
-  if (sqlite3_prepare_v2 (db, "SELECT tree_size, root_hash, frontier, time_usec FROM audit_checkpoints"
-                              " ORDER BY id DESC LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
+    if (!probe_read (audit, &probe, error))
+      return FALSE;
+    audit->data_version = probe.data_version;
+  }
+
+  if (sqlite3_prepare_v2 (db, "SELECT tree_size, root_hash, frontier, time_usec, signature, key_id, id"
+                              " FROM audit_checkpoints ORDER BY id DESC LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
     return mz_audit_set_storage_error (error, db, "读取检查点");
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -270,9 +320,12 @@ state_load (MzAudit *audit,
       guint64 size = (guint64) sqlite3_column_int64 (stmt, 0);
       guint8 root[MZ_HASH_MAX_SIZE];
 
+      id = sqlite3_column_int64 (stmt, 6);
+      audit->checkpoint_id = id;
       audit->checkpoint_size = size;
       audit->checkpoint_time = sqlite3_column_int64 (stmt, 3);
-      if ((gsize) sqlite3_column_bytes (stmt, 1) == d &&
+      signed_ok = checkpoint_row_signed (audit, stmt);
+      if (signed_ok &&
           mz_merkle_frontier_deserialize (&audit->frontier, audit->algo, size,
                                           sqlite3_column_blob (stmt, 2),
                                           (gsize) sqlite3_column_bytes (stmt, 2)))
@@ -287,29 +340,40 @@ state_load (MzAudit *audit,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return mz_audit_set_storage_error (error, db, "读取检查点");
-
+  if (!signed_ok)
+    {
+      g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_SIGNATURE,
+                   "最近的审计检查点 #%" G_GINT64_FORMAT " 签名无效，拒绝在其上继续签名；请运行 mzctl audit verify 查明 [audit.checkpoint.signature]",
+                   id);
+      return FALSE;
+    }
   if (!replay_tail (audit, base, error))
     return FALSE;
   audit->stale = FALSE;
   return TRUE;
 }
 
-/* Reloads the state if the database may have changed without us: after a
- * failed reload, or when another connection committed (PRAGMA data_version
- * changes only for other connections' commits). */
+/* Reloads the state if the database may have moved without us: after a
+ * failed reload; when another connection committed (the data version
+ * changes only for other connections' commits); or when this connection
+ * rolled back our entries or checkpoint without mz_audit_rollback being
+ * called, e.g. ROLLBACK TO a savepoint.  The last chain value commits to
+ * every leaf before it, so matching it means the frontier matches too. */
 static gboolean
 state_refresh (MzAudit *audit,
                GError **error)
 {
-  gint64 version;
+  Probe probe;
 
-  if (!audit->stale)
-    {
-      if (!read_data_version (audit, &version, error))
-        return FALSE;
-      if (version == audit->data_version)
-        return TRUE;
-    }
+  if (audit->stale)
+    return state_load (audit, error);
+  if (!probe_read (audit, &probe, error))
+    return FALSE;
+  if (probe.data_version == audit->data_version &&
+      probe.last_seq == audit->next_seq - 1 &&
+      probe.chain_matches &&
+      probe.checkpoint_id == audit->checkpoint_id)
+    return TRUE;
   return state_load (audit, error);
 }
 
@@ -408,8 +472,11 @@ mz_audit_open (sqlite3              *db,
       sqlite3_prepare_v3 (db, "INSERT INTO audit_checkpoints (tree_size, root_hash, time_usec, signature, key_id, frontier)"
                               " VALUES (?, ?, ?, ?, ?, ?)",
                           -1, SQLITE_PREPARE_PERSISTENT, &audit->insert_checkpoint, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v3 (db, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT,
-                          &audit->data_version_stmt, NULL) != SQLITE_OK)
+      sqlite3_prepare_v3 (db, "SELECT (SELECT data_version FROM pragma_data_version),"
+                              " (SELECT coalesce (max (seq), 0) FROM audit_entries),"
+                              " (SELECT chain_hash FROM audit_entries ORDER BY seq DESC LIMIT 1),"
+                              " (SELECT coalesce (max (id), 0) FROM audit_checkpoints)",
+                          -1, SQLITE_PREPARE_PERSISTENT, &audit->probe, NULL) != SQLITE_OK)
     {
       mz_audit_set_storage_error (error, db, "准备语句");
       return NULL;
@@ -427,7 +494,7 @@ mz_audit_free (MzAudit *audit)
     return;
   sqlite3_finalize (audit->insert_entry);
   sqlite3_finalize (audit->insert_checkpoint);
-  sqlite3_finalize (audit->data_version_stmt);
+  sqlite3_finalize (audit->probe);
   mz_audit_canon_clear (&audit->canon);
   sodium_memzero (audit->secret_key, sizeof audit->secret_key);
   g_free (audit->key_id);
@@ -586,5 +653,6 @@ mz_audit_checkpoint (MzAudit  *audit,
     }
   audit->checkpoint_size = size;
   audit->checkpoint_time = now_usec;
+  audit->checkpoint_id = sqlite3_last_insert_rowid (audit->db);
   return TRUE;
 }

@@ -183,6 +183,79 @@ test_rollback_keeps_memory_consistent (AuditFixture *f,
     g_free (owned[k]);
 }
 
+/* A savepoint rolled back, and a whole transaction rolled back, without
+ * anyone telling the log (the store rolls back a refused unit of work to
+ * its savepoint): the next append notices and continues correctly. */
+static void
+test_unannounced_rollbacks (AuditFixture *f,
+                            gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  MzAuditVerifyResult result = { 0 };
+  MzAuditEntry e = { 0 };
+  char *owned[4] = { 0 };
+  gint64 seq = 0;
+
+  audit_test_append (f, 1, 10, 5);
+  audit_test_entry (&e, 500, owned);
+
+  exec_ok (f->db, "BEGIN IMMEDIATE");
+  g_assert_true (mz_audit_append (f->audit, &e, &seq, &error));
+  g_assert_cmpint (seq, ==, 11);
+  exec_ok (f->db, "SAVEPOINT job");
+  g_assert_true (mz_audit_append (f->audit, &e, &seq, &error));
+  g_assert_true (mz_audit_append (f->audit, &e, &seq, &error));
+  g_assert_true (mz_audit_checkpoint (f->audit, e.time_usec, TRUE, &error));
+  exec_ok (f->db, "ROLLBACK TO job");
+  exec_ok (f->db, "RELEASE job");
+  g_assert_true (mz_audit_append (f->audit, &e, &seq, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (seq, ==, 12);
+  exec_ok (f->db, "COMMIT");
+
+  exec_ok (f->db, "BEGIN IMMEDIATE");
+  g_assert_true (mz_audit_append (f->audit, &e, &seq, &error));
+  g_assert_true (mz_audit_checkpoint (f->audit, e.time_usec, TRUE, &error));
+  exec_ok (f->db, "ROLLBACK");
+  audit_test_append (f, 13, 4, 0);
+  exec_ok (f->db, "BEGIN IMMEDIATE");
+  g_assert_true (mz_audit_checkpoint (f->audit, e.time_usec, TRUE, &error));
+  exec_ok (f->db, "COMMIT");
+  g_assert_no_error (error);
+
+  audit_fixture_close (f);
+  g_assert_true (audit_test_verify (f, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result.entries, ==, 16);
+  g_assert_cmpint (result.checkpoints, ==, 3);
+  for (guint k = 0; k < G_N_ELEMENTS (owned); k++)
+    g_free (owned[k]);
+}
+
+/* A checkpoint row written into the file by someone else: the host does
+ * not build on it. */
+static void
+test_forged_checkpoint_refused (AuditFixture *f,
+                                gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  MzAuditEntry e = { 0 };
+  char *owned[4] = { 0 };
+
+  audit_test_append (f, 1, 12, 10);
+  audit_test_sqlite3 (f, "INSERT INTO audit_checkpoints (tree_size, root_hash, time_usec, signature, key_id, frontier)"
+                         " SELECT 12, randomblob (32), time_usec + 1, randomblob (64), key_id, randomblob (64)"
+                         " FROM audit_checkpoints ORDER BY id DESC LIMIT 1;");
+  audit_test_entry (&e, 13, owned);
+  exec_ok (f->db, "BEGIN IMMEDIATE");
+  g_assert_false (mz_audit_append (f->audit, &e, NULL, &error));
+  g_assert_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_SIGNATURE);
+  g_assert_nonnull (strstr (error->message, "#2"));
+  exec_ok (f->db, "ROLLBACK");
+  for (guint k = 0; k < G_N_ELEMENTS (owned); k++)
+    g_free (owned[k]);
+}
+
 /* Reopening starts from the frontier saved with the last checkpoint; a
  * second writer connection interleaving with the first is followed too. */
 static void
@@ -406,6 +479,8 @@ main (int   argc,
   ADD ("/audit/key-other-refused", test_key_other_refused);
   ADD ("/audit/rollback-keeps-memory-consistent", test_rollback_keeps_memory_consistent);
   ADD ("/audit/reopen-and-second-writer", test_reopen_and_second_writer);
+  ADD ("/audit/unannounced-rollbacks", test_unannounced_rollbacks);
+  ADD ("/audit/forged-checkpoint-refused", test_forged_checkpoint_refused);
   ADD ("/audit/unsigned-tail-tampered-refused", test_unsigned_tail_tampered_refused);
   ADD ("/audit/proofs", test_proofs);
   ADD ("/audit/export-time-range", test_export_time_range);
