@@ -30,6 +30,9 @@ G_BEGIN_DECLS
  * @field_index: field name → GUINT_TO_POINTER (index + 1)
  * @has_personal: some field is MZ_FIELD_PERSONAL (reads are audited)
  * @select_sql: "SELECT id, state, version, created_at, updated_at, <fields…> FROM <table>"
+ * @select_id_sql: @select_sql " WHERE id = ?"
+ * @insert_sql: INSERT of state, version 1, created_at, updated_at and every field
+ * @update_sql: UPDATE of state, version + 1, updated_at and every field WHERE id = ? AND version = ?
  *
  * A validated record kind.  Columns of @select_sql come in that order:
  * column 5 + i is field i.
@@ -44,6 +47,9 @@ typedef struct
   GHashTable *field_index;
   gboolean has_personal;
   char *select_sql;
+  char *select_id_sql;
+  char *insert_sql;
+  char *update_sql;
 } MzKind;
 
 #define MZ_KIND_FIRST_FIELD_COLUMN 5

@@ -309,6 +309,30 @@ text_type (MzFieldType type)
          && type != MZ_FIELD_REFERENCE;
 }
 
+/* The statements every action of the kind uses, built once. */
+static void
+build_write_sql (MzKind *kind)
+{
+  g_autoptr (GString) insert = g_string_new (NULL);
+  g_autoptr (GString) update = g_string_new (NULL);
+
+  g_string_append_printf (insert, "INSERT INTO \"%s\" (state, version, created_at, updated_at", kind->table);
+  g_string_append_printf (update, "UPDATE \"%s\" SET state = ?, version = version + 1, updated_at = ?",
+                          kind->table);
+  for (guint i = 0; i < kind->n_fields; i++)
+    {
+      g_string_append_printf (insert, ", \"%s\"", kind->def->fields[i].name);
+      g_string_append_printf (update, ", \"%s\" = ?", kind->def->fields[i].name);
+    }
+  g_string_append (insert, ") VALUES (?, 1, ?, ?");
+  for (guint i = 0; i < kind->n_fields; i++)
+    g_string_append (insert, ", ?");
+  g_string_append (insert, ")");
+  g_string_append (update, " WHERE id = ? AND version = ?");
+  kind->insert_sql = g_string_free (g_steal_pointer (&insert), FALSE);
+  kind->update_sql = g_string_free (g_steal_pointer (&update), FALSE);
+}
+
 MzKind *
 mz_kind_new (MzPlugin        *plugin,
              const MzKindDef *def,
@@ -380,6 +404,8 @@ mz_kind_new (MzPlugin        *plugin,
       return bad (error, p, def->name, "同名的记录类型已注册"), NULL;
   g_string_append_printf (select, " FROM \"%s\"", kind->table);
   kind->select_sql = g_string_free (g_steal_pointer (&select), FALSE);
+  kind->select_id_sql = g_strconcat (kind->select_sql, " WHERE id = ?", NULL);
+  build_write_sql (kind);
   return g_steal_pointer (&kind);
 }
 
@@ -392,6 +418,9 @@ mz_kind_free (MzKind *kind)
   g_free (kind->table);
   g_free (kind->qualified);
   g_free (kind->select_sql);
+  g_free (kind->select_id_sql);
+  g_free (kind->insert_sql);
+  g_free (kind->update_sql);
   g_free (kind);
 }
 

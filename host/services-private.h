@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <sodium.h>
+
 #include "record.h"
 #include "services.h"
 
@@ -21,6 +23,7 @@ struct _MzServices
   GTimeZone *office_tz;
   GHashTable *roles;        /* role → GStrv of permission patterns */
   char *salt;               /* hex; keys the hashes of personal values in audit changes */
+  crypto_auth_hmacsha256_state salt_hmac;  /* HMAC keyed by @salt, copied per value */
   char *office_id;
   char *audit_key_path;
 };

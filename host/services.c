@@ -432,7 +432,11 @@ setup_tables (MzStore *store,
     return FALSE;
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    services->salt = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    {
+      services->salt = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      crypto_auth_hmacsha256_init (&services->salt_hmac, (const guchar *) services->salt,
+                                   strlen (services->salt));
+    }
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW)
     return mz_store_set_error (db, rc, "读取 mz_meta", error);
@@ -703,13 +707,15 @@ char *
 mz_services_hash_personal (MzServices *services,
                            const char *value)
 {
-  g_autofree char *hex = NULL;
+  crypto_auth_hmacsha256_state state = services->salt_hmac;
+  guchar mac[crypto_auth_hmacsha256_BYTES];
+  char hex[2 * 8 + 1];
 
   if (value == NULL)
     return NULL;
-  hex = g_compute_hmac_for_string (G_CHECKSUM_SHA256, (const guchar *) services->salt,
-                                   strlen (services->salt), value, -1);
-  hex[16] = '\0';
+  crypto_auth_hmacsha256_update (&state, (const guchar *) value, strlen (value));
+  crypto_auth_hmacsha256_final (&state, mac);
+  sodium_bin2hex (hex, sizeof hex, mac, 8);
   return g_strconcat ("hmac:", hex, NULL);
 }
 

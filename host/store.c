@@ -177,7 +177,7 @@ configure_writer (MzStore *store,
       return FALSE;
     }
   return exec_sql (store->writer, sync_sql, error)
-         && exec_sql (store->writer, "PRAGMA foreign_keys=ON", error) && exec_sql (store->writer, "PRAGMA wal_autocheckpoint=0", error);
+         && exec_sql (store->writer, "PRAGMA foreign_keys=ON", error);
 }
 
 /* Fails every job of @jobs with a copy of @fatal; the batch left nothing. */
@@ -205,6 +205,24 @@ reset_statements (sqlite3 *db)
       sqlite3_reset (s);
 }
 
+/* Transaction control runs several times per unit of work: prepared once. */
+static gboolean
+step_cached (MzStore    *store,
+             const char *sql,
+             GError    **error)
+{
+  sqlite3_stmt *stmt = mz_store_prepare (store, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return mz_store_set_error (store->writer, rc, sql, error);
+  return TRUE;
+}
+
 static gboolean
 run_refused (MzStore    *store,
              MzStoreJob *job,
@@ -212,11 +230,11 @@ run_refused (MzStore    *store,
 {
   if (job->refused == NULL)
     return TRUE;
-  if (!exec_sql (store->writer, "SAVEPOINT mz_refused", error))
+  if (!step_cached (store, "SAVEPOINT mz_refused", error))
     return FALSE;
   if (!job->refused (store, store->writer, job->data, job->error, error))
     return FALSE;
-  return exec_sql (store->writer, "RELEASE mz_refused", error);
+  return step_cached (store, "RELEASE mz_refused", error);
 }
 
 /* One unit of work in its savepoint.  Returns FALSE only for a failure
@@ -228,13 +246,13 @@ run_job (MzStore    *store,
 {
   GError *local = NULL;
 
-  if (!exec_sql (store->writer, "SAVEPOINT mz_job", fatal))
+  if (!step_cached (store, "SAVEPOINT mz_job", fatal))
     return FALSE;
   if (job->work (store, store->writer, job->data, &local))
     {
       job->ok = TRUE;
       reset_statements (store->writer);
-      return exec_sql (store->writer, "RELEASE mz_job", fatal);
+      return step_cached (store, "RELEASE mz_job", fatal);
     }
 
   g_assert (local != NULL);
@@ -249,8 +267,8 @@ run_job (MzStore    *store,
     }
   job->ok = FALSE;
   job->error = local;
-  if (!exec_sql (store->writer, "ROLLBACK TO mz_job", fatal)
-      || !exec_sql (store->writer, "RELEASE mz_job", fatal))
+  if (!step_cached (store, "ROLLBACK TO mz_job", fatal)
+      || !step_cached (store, "RELEASE mz_job", fatal))
     return FALSE;
   return run_refused (store, job, fatal);
 }
@@ -265,7 +283,7 @@ run_batch (MzStore   *store,
   g_autoptr (GError) fatal = NULL;
   int rc;
 
-  if (!exec_sql (store->writer, "BEGIN IMMEDIATE", &fatal))
+  if (!step_cached (store, "BEGIN IMMEDIATE", &fatal))
     {
       fail_jobs (jobs, fatal);
       return;
@@ -279,10 +297,16 @@ run_batch (MzStore   *store,
 
   if (fatal == NULL)
     {
+      sqlite3_stmt *commit = mz_store_prepare (store, "COMMIT", &fatal);
+
       reset_statements (store->writer);
-      rc = sqlite3_exec (store->writer, "COMMIT", NULL, NULL, NULL);
-      if (rc != SQLITE_OK)
-        mz_store_set_error (store->writer, rc, "提交", &fatal);
+      if (commit != NULL)
+        {
+          rc = sqlite3_step (commit);
+          sqlite3_reset (commit);
+          if (rc != SQLITE_DONE)
+            mz_store_set_error (store->writer, rc, "提交", &fatal);
+        }
     }
 
   if (fatal != NULL)
@@ -450,6 +474,15 @@ mz_store_get_writer (MzStore *store)
 {
   g_return_val_if_fail (g_thread_self () == store->thread, NULL);
   return store->writer;
+}
+
+gboolean
+mz_store_step (MzStore    *store,
+               const char *sql,
+               GError    **error)
+{
+  g_return_val_if_fail (g_thread_self () == store->thread, FALSE);
+  return step_cached (store, sql, error);
 }
 
 gboolean

@@ -119,7 +119,12 @@ sqlite3_stmt *mz_store_prepare (MzStore *store, const char *sql, GError **error)
  * code that used it, such as the audit log). */
 sqlite3 *mz_store_get_writer (MzStore *store);
 
-/* Writer thread only: runs @sql (no parameters, no rows). */
+/* Writer thread only: runs one statement without parameters (SAVEPOINT,
+ * RELEASE …), prepared once and cached. */
+gboolean mz_store_step (MzStore *store, const char *sql, GError **error);
+
+/* Writer thread only: runs @sql, one or more statements (DDL), no
+ * parameters, no rows. */
 gboolean mz_store_exec (MzStore *store, const char *sql, GError **error);
 
 /* Sets @error from the connection's last failure, classifying full disk

@@ -181,8 +181,7 @@ load_record (MzActJob  *job,
              MzRecord **out,
              GError   **error)
 {
-  g_autofree char *sql = g_strconcat (job->kind->select_sql, " WHERE id = ?", NULL);
-  sqlite3_stmt *stmt = mz_store_prepare (store, sql, error);
+  sqlite3_stmt *stmt = mz_store_prepare (store, job->kind->select_id_sql, error);
   int rc;
 
   if (stmt == NULL)
@@ -396,29 +395,10 @@ write_record (MzActJob *job,
 {
   const MzKind *kind = job->kind;
   gboolean create = (job->def->flags & MZ_ACTION_CREATE) != 0;
-  g_autoptr (GString) sql = g_string_new (NULL);
   sqlite3_stmt *stmt;
   int rc, param = 1;
 
-  if (create)
-    {
-      g_string_append_printf (sql, "INSERT INTO \"%s\" (state, version, created_at, updated_at", kind->table);
-      for (guint i = 0; i < kind->n_fields; i++)
-        g_string_append_printf (sql, ", \"%s\"", kind->def->fields[i].name);
-      g_string_append (sql, ") VALUES (?, 1, ?, ?");
-      for (guint i = 0; i < kind->n_fields; i++)
-        g_string_append (sql, ", ?");
-      g_string_append (sql, ")");
-    }
-  else
-    {
-      g_string_append_printf (sql, "UPDATE \"%s\" SET state = ?, version = version + 1, updated_at = ?",
-                              kind->table);
-      for (guint i = 0; i < kind->n_fields; i++)
-        g_string_append_printf (sql, ", \"%s\" = ?", kind->def->fields[i].name);
-      g_string_append (sql, " WHERE id = ? AND version = ?");
-    }
-  stmt = mz_store_prepare (store, sql->str, error);
+  stmt = mz_store_prepare (store, create ? kind->insert_sql : kind->update_sql, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, param++, after->state, -1, SQLITE_TRANSIENT);
@@ -747,11 +727,11 @@ act_all_work (MzStore *store,
           all->n_failed++;
           continue;
         }
-      if (!mz_store_exec (store, "SAVEPOINT mz_request", error))
+      if (!mz_store_step (store, "SAVEPOINT mz_request", error))
         return FALSE;
       if (run_action (job, store, &local))
         {
-          if (!mz_store_exec (store, "RELEASE mz_request", error))
+          if (!mz_store_step (store, "RELEASE mz_request", error))
             return FALSE;
           continue;
         }
@@ -762,8 +742,8 @@ act_all_work (MzStore *store,
         }
       all->errors[i] = local;
       all->n_failed++;
-      if (!mz_store_exec (store, "ROLLBACK TO mz_request", error)
-          || !mz_store_exec (store, "RELEASE mz_request", error))
+      if (!mz_store_step (store, "ROLLBACK TO mz_request", error)
+          || !mz_store_step (store, "RELEASE mz_request", error))
         return FALSE;
     }
   if (all->n_failed > 0)
