@@ -86,6 +86,30 @@ gboolean mz_audit_meta_read (sqlite3           *db,
                              gboolean          *out_has_key,
                              GError           **error);
 
+/* A checkpoint as verify reads it, from the database or from a copy
+ * shipped to the centre (@shipped). */
+typedef struct
+{
+  gint64 id;
+  guint64 tree_size;
+  gint64 time_usec;
+  guint8 root[MZ_HASH_MAX_SIZE];
+  gboolean root_ok;
+  guint8 signature[crypto_sign_BYTES];
+  gboolean signature_ok;
+  char *key_id;
+  gboolean shipped;
+} MzAuditCheckpointRecord;
+
+void mz_audit_checkpoint_record_clear (gpointer record);
+/* Appends the checkpoints of mz_audit_export_checkpoints' JSON lines to
+ * @into (of MzAuditCheckpointRecord, marked shipped); an unreadable line is
+ * an error naming its number. */
+gboolean mz_audit_checkpoints_parse (const char       *json_lines,
+                                     const MzHashAlgo *algo,
+                                     GArray           *into,
+                                     GError          **error);
+
 /* Sets a %MZ_AUDIT_ERROR_STORAGE error with SQLite's message. */
 gboolean mz_audit_set_storage_error (GError **error, sqlite3 *db, const char *what);
 

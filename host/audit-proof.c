@@ -228,6 +228,15 @@ proof_invalid (GError    **error,
 }
 
 static gboolean
+proof_unreadable (GError    **error,
+                  const char *what)
+{
+  g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_INVALID,
+               "包含证明无法读取：%s [audit.proof.unreadable]", what);
+  return FALSE;
+}
+
+static gboolean
 member_hex (JsonObject *o,
             const char *name,
             guint8     *out,
@@ -315,16 +324,16 @@ mz_audit_proof_check (const char *proof_json,
     return proof_invalid (error, "无法初始化 libsodium");
   if (!json_parser_load_from_data (parser, proof_json, -1, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return proof_invalid (error, "不是 JSON 对象");
+    return proof_unreadable (error, "不是 JSON 对象");
   proof = json_node_get_object (json_parser_get_root (parser));
   if (g_strcmp0 (member_text (proof, "format"), PROOF_FORMAT) != 0)
-    return proof_invalid (error, "format 不是 " PROOF_FORMAT);
+    return proof_unreadable (error, "format 不是 " PROOF_FORMAT);
   algo = mz_hash_algo_lookup (member_text (proof, "hash") != NULL ? member_text (proof, "hash") : "");
   entry = member_object (proof, "entry");
   cp = member_object (proof, "checkpoint");
   steps = member_array (proof, "path");
   if (algo == NULL || entry == NULL || cp == NULL || steps == NULL)
-    return proof_invalid (error, "缺少 hash、entry、checkpoint 或 path");
+    return proof_unreadable (error, "缺少 hash、entry、checkpoint 或 path");
 
   seq = json_object_get_int_member_with_default (proof, "seq", 0);
   tree_size = json_object_get_int_member_with_default (cp, "tree_size", 0);
@@ -420,4 +429,108 @@ mz_audit_export (sqlite3       *db,
   if (ok && rc != SQLITE_DONE)
     return mz_audit_set_storage_error (error, db, "导出");
   return ok;
+}
+
+gboolean
+mz_audit_export_checkpoints (sqlite3       *db,
+                             GOutputStream *out,
+                             GError       **error)
+{
+  const MzHashAlgo *algo = NULL;
+  guint8 public_key[crypto_sign_PUBLICKEYBYTES];
+  gboolean has_key = FALSE;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+  int rc = SQLITE_DONE;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (out), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!mz_audit_meta_read (db, &algo, public_key, &has_key, error))
+    return FALSE;
+  if (sqlite3_prepare_v2 (db, "SELECT id, tree_size, root_hash, time_usec, signature, key_id"
+                              " FROM audit_checkpoints ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
+    return mz_audit_set_storage_error (error, db, "导出检查点");
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autofree char *text = NULL;
+      g_autofree char *line = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "hash");
+      json_builder_add_string_value (b, algo->name);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 0));
+      json_builder_set_member_name (b, "tree_size");
+      json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 1));
+      add_hex (b, "root_hash", sqlite3_column_blob (stmt, 2), (gsize) sqlite3_column_bytes (stmt, 2));
+      json_builder_set_member_name (b, "time_usec");
+      json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 3));
+      add_hex (b, "signature", sqlite3_column_blob (stmt, 4), (gsize) sqlite3_column_bytes (stmt, 4));
+      json_builder_set_member_name (b, "key_id");
+      json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 5));
+      json_builder_end_object (b);
+      text = builder_to_string (b, FALSE);
+      line = g_strconcat (text, "\n", NULL);
+      ok = g_output_stream_write_all (out, line, strlen (line), NULL, NULL, error);
+    }
+  sqlite3_finalize (stmt);
+  if (ok && rc != SQLITE_DONE)
+    return mz_audit_set_storage_error (error, db, "导出检查点");
+  return ok;
+}
+
+void
+mz_audit_checkpoint_record_clear (gpointer record)
+{
+  MzAuditCheckpointRecord *cp = record;
+
+  g_clear_pointer (&cp->key_id, g_free);
+}
+
+/* A shipped checkpoint whose fields do not even parse is an error in the
+ * file given, not evidence about the log: it is refused with its line. */
+gboolean
+mz_audit_checkpoints_parse (const char       *json_lines,
+                            const MzHashAlgo *algo,
+                            GArray           *into,
+                            GError          **error)
+{
+  g_auto (GStrv) lines = g_strsplit (json_lines, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      MzAuditCheckpointRecord cp = { 0 };
+      JsonObject *o;
+
+      if (*g_strstrip (lines[i]) == '\0')
+        continue;
+      if (!json_parser_load_from_data (parser, lines[i], -1, NULL) ||
+          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        goto bad;
+      o = json_node_get_object (json_parser_get_root (parser));
+      if (g_strcmp0 (member_text (o, "hash"), algo->name) != 0 ||
+          json_object_get_int_member_with_default (o, "tree_size", -1) < 0 ||
+          member_text (o, "key_id") == NULL)
+        goto bad;
+      cp.id = json_object_get_int_member_with_default (o, "id", 0);
+      cp.tree_size = (guint64) json_object_get_int_member_with_default (o, "tree_size", 0);
+      cp.time_usec = json_object_get_int_member_with_default (o, "time_usec", 0);
+      cp.root_ok = member_hex (o, "root_hash", cp.root, algo->digest_size);
+      cp.signature_ok = member_hex (o, "signature", cp.signature, sizeof cp.signature);
+      cp.key_id = g_strdup (member_text (o, "key_id"));
+      cp.shipped = TRUE;
+      g_array_append_val (into, cp);
+      continue;
+
+    bad:
+      g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_INVALID,
+                   "外部检查点文件第 %u 行不是 mzctl audit checkpoints 输出的检查点 [audit.checkpoint.file]",
+                   i + 1);
+      return FALSE;
+    }
+  return TRUE;
 }

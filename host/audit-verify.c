@@ -22,17 +22,7 @@
 
 #include <string.h>
 
-typedef struct
-{
-  gint64 id;
-  guint64 tree_size;
-  gint64 time_usec;
-  guint8 root[MZ_HASH_MAX_SIZE];
-  gboolean root_ok;
-  guint8 signature[crypto_sign_BYTES];
-  gboolean signature_ok;
-  char *key_id;
-} Checkpoint;
+typedef MzAuditCheckpointRecord Checkpoint;
 
 typedef struct
 {
@@ -57,14 +47,6 @@ typedef struct
 #define PARALLEL_MIN 16384
 #define COL_LEAF (1 + MZ_AUDIT_ENTRY_COLUMN_COUNT)
 #define COL_CHAIN (COL_LEAF + 1)
-
-static void
-checkpoint_clear (gpointer data)
-{
-  Checkpoint *cp = data;
-
-  g_free (cp->key_id);
-}
 
 static void
 verifier_clear (Verifier *v)
@@ -96,7 +78,7 @@ load_checkpoints (Verifier *v,
   int rc;
 
   v->checkpoints = g_array_new (FALSE, TRUE, sizeof (Checkpoint));
-  g_array_set_clear_func (v->checkpoints, checkpoint_clear);
+  g_array_set_clear_func (v->checkpoints, mz_audit_checkpoint_record_clear);
   if (sqlite3_prepare_v2 (v->db, "SELECT id, tree_size, root_hash, time_usec, signature, key_id"
                                  " FROM audit_checkpoints", -1, &stmt, NULL) != SQLITE_OK)
     return mz_audit_set_storage_error (error, v->db, "读取检查点");
@@ -124,6 +106,13 @@ load_checkpoints (Verifier *v,
   return TRUE;
 }
 
+/* How a message names a checkpoint: the database's, or the centre's copy. */
+static const char *
+checkpoint_label (const Checkpoint *cp)
+{
+  return cp->shipped ? "中心保存的检查点" : "检查点";
+}
+
 /* Signature first: a root that does not verify says nothing about the
  * entries, so a forged checkpoint is reported as such. */
 static gboolean
@@ -141,8 +130,8 @@ check_checkpoint (Verifier               *v,
   if (g_strcmp0 (cp->key_id, v->key_id) != 0)
     {
       g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_SIGNATURE,
-                   "检查点 #%" G_GINT64_FORMAT "（共 %" G_GUINT64_FORMAT " 条）由另一把密钥（%s）签名，办公室公钥为 %s [audit.checkpoint.key]",
-                   cp->id, cp->tree_size, cp->key_id != NULL ? cp->key_id : "(无)", v->key_id);
+                   "%s #%" G_GINT64_FORMAT "（共 %" G_GUINT64_FORMAT " 条）由另一把密钥（%s）签名，办公室公钥为 %s [audit.checkpoint.key]",
+                   checkpoint_label (cp), cp->id, cp->tree_size, cp->key_id != NULL ? cp->key_id : "(无)", v->key_id);
       return FALSE;
     }
   if (cp->root_ok)
@@ -151,8 +140,8 @@ check_checkpoint (Verifier               *v,
       crypto_sign_verify_detached (cp->signature, message, message_len, v->public_key) != 0)
     {
       g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_SIGNATURE,
-                   "检查点 #%" G_GINT64_FORMAT "（共 %" G_GUINT64_FORMAT " 条）的签名无效：其大小、根哈希、时间或签名被改动 [audit.checkpoint.signature]",
-                   cp->id, cp->tree_size);
+                   "%s #%" G_GINT64_FORMAT "（共 %" G_GUINT64_FORMAT " 条）的签名无效：其大小、根哈希、时间或签名被改动 [audit.checkpoint.signature]",
+                   checkpoint_label (cp), cp->id, cp->tree_size);
       return FALSE;
     }
   mz_merkle_frontier_root (frontier, root);
@@ -162,8 +151,8 @@ check_checkpoint (Verifier               *v,
        * also rewrote the hashes after it; only the signed roots remain. */
       result->first_bad_seq = (gint64) previous_size + 1;
       g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_ALTERED,
-                   "第 %" G_GUINT64_FORMAT " 至 %" G_GUINT64_FORMAT " 条审计记录与已签名的检查点 #%" G_GINT64_FORMAT " 不符：其中有记录被改动，且其后的叶哈希和链哈希都被重算 [audit.altered]",
-                   previous_size + 1, cp->tree_size, cp->id);
+                   "第 %" G_GUINT64_FORMAT " 至 %" G_GUINT64_FORMAT " 条审计记录与已签名的%s #%" G_GINT64_FORMAT " 不符：其中有记录被改动，且其后的叶哈希和链哈希都被重算 [audit.altered]",
+                   previous_size + 1, cp->tree_size, checkpoint_label (cp), cp->id);
       return FALSE;
     }
   result->checkpoints++;
@@ -661,8 +650,8 @@ verify_rows (Verifier            *v,
 
       result->first_bad_seq = (gint64) frontier.size + 1;
       g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_MISSING,
-                   "第 %" G_GUINT64_FORMAT " 条起的审计记录被删除：检查点 #%" G_GINT64_FORMAT " 记载共 %" G_GUINT64_FORMAT " 条，现只有 %" G_GUINT64_FORMAT " 条 [audit.removed]",
-                   frontier.size + 1, cp->id, cp->tree_size, frontier.size);
+                   "第 %" G_GUINT64_FORMAT " 条起的审计记录被删除：%s #%" G_GINT64_FORMAT " 记载共 %" G_GUINT64_FORMAT " 条，现只有 %" G_GUINT64_FORMAT " 条 [audit.removed]",
+                   frontier.size + 1, checkpoint_label (cp), cp->id, cp->tree_size, frontier.size);
       return FALSE;
     }
   return TRUE;
@@ -673,10 +662,11 @@ fail:
 }
 
 gboolean
-mz_audit_verify (sqlite3             *db,
-                 const char          *public_key_path,
-                 MzAuditVerifyResult *result,
-                 GError             **error)
+mz_audit_verify_shipped (sqlite3             *db,
+                         const char          *public_key_path,
+                         const char          *shipped_checkpoints,
+                         MzAuditVerifyResult *result,
+                         GError             **error)
 {
   Verifier v = { 0 };
   MzAuditVerifyResult local = { 0 };
@@ -703,6 +693,14 @@ mz_audit_verify (sqlite3             *db,
 
   v.db = db;
   ok = load_keys (&v, public_key_path, error) && load_checkpoints (&v, error);
+  if (ok && shipped_checkpoints != NULL)
+    {
+      ok = mz_audit_checkpoints_parse (shipped_checkpoints, v.algo, v.checkpoints, error);
+      for (guint i = 0; ok && i < v.checkpoints->len; i++)
+        v.last_checkpoint_size = MAX (v.last_checkpoint_size,
+                                      g_array_index (v.checkpoints, Checkpoint, i).tree_size);
+      g_array_sort (v.checkpoints, checkpoint_compare);
+    }
   if (ok && !verify_fast (&v, result))
     {
       memset (result, 0, sizeof *result);
@@ -710,4 +708,13 @@ mz_audit_verify (sqlite3             *db,
     }
   verifier_clear (&v);
   return ok;
+}
+
+gboolean
+mz_audit_verify (sqlite3             *db,
+                 const char          *public_key_path,
+                 MzAuditVerifyResult *result,
+                 GError             **error)
+{
+  return mz_audit_verify_shipped (db, public_key_path, NULL, result, error);
 }

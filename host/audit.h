@@ -26,6 +26,7 @@ G_BEGIN_DECLS
  * @MZ_AUDIT_ERROR_REORDERED: entries are in another order than they were written
  * @MZ_AUDIT_ERROR_SIGNATURE: a checkpoint's signature does not verify with the office key
  * @MZ_AUDIT_ERROR_NOT_FOUND: no entry or checkpoint with that number
+ * @MZ_AUDIT_ERROR_INVALID: a proof or checkpoint file given to check is not in the expected form
  */
 typedef enum
 {
@@ -37,6 +38,7 @@ typedef enum
   MZ_AUDIT_ERROR_REORDERED,
   MZ_AUDIT_ERROR_SIGNATURE,
   MZ_AUDIT_ERROR_NOT_FOUND,
+  MZ_AUDIT_ERROR_INVALID,
 } MzAuditError;
 
 #define MZ_AUDIT_ERROR (mz_audit_error_quark ())
@@ -150,6 +152,20 @@ char *mz_audit_proof (sqlite3 *db, gint64 seq, GError **error);
  * @out_seq: (optional) the entry the proof is about. */
 gboolean mz_audit_proof_check (const char *proof_json, const char *public_key_path,
                                gint64 *out_seq, GError **error);
+
+/* Every checkpoint as JSON lines on @out ({"hash", "id", "tree_size",
+ * "root_hash", "time_usec", "signature", "key_id"}), for shipping to the
+ * centre; mz_audit_verify_shipped checks a log against such a copy. */
+gboolean mz_audit_export_checkpoints (sqlite3 *db, GOutputStream *out, GError **error);
+
+/* mz_audit_verify, and also against checkpoints kept elsewhere
+ * (@shipped_checkpoints: the JSON lines of mz_audit_export_checkpoints, or
+ * NULL): each must carry the office's signature and the log must still
+ * reach its size with the same root, which catches a tail deleted together
+ * with its checkpoints, or a log replaced and re-signed. */
+gboolean mz_audit_verify_shipped (sqlite3 *db, const char *public_key_path,
+                                  const char *shipped_checkpoints,
+                                  MzAuditVerifyResult *result, GError **error);
 
 /* Entries with time in [@from_usec, @to_usec) as JSON lines on @out. */
 gboolean mz_audit_export (sqlite3 *db, gint64 from_usec, gint64 to_usec,

@@ -196,16 +196,25 @@ cmd_verify (MzctlGlobal *global,
 {
   g_autoptr (GError) error = NULL;
   g_auto (AuditArgs) args = { 0 };
+  g_autofree char *checkpoints = NULL;
+  const GOptionEntry extra[] = {
+    { "checkpoints", 0, 0, G_OPTION_ARG_FILENAME, &checkpoints,
+      "Also check against checkpoints kept elsewhere (output of “mzctl audit checkpoints”)", "FILE" },
+    G_OPTION_ENTRY_NULL
+  };
   g_autoptr (GOptionContext) context =
-    context_new (global, &args, NULL, "Recompute every leaf and root and check every checkpoint signature.", NULL);
+    context_new (global, &args, NULL, "Recompute every leaf and root and check every checkpoint signature.", extra);
   MzAuditVerifyResult result = { 0 };
+  g_autofree char *shipped = NULL;
   sqlite3 *db;
   gboolean ok;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail ("audit verify", error, 2);
+  if (checkpoints != NULL && !g_file_get_contents (checkpoints, &shipped, NULL, &error))
+    return fail ("audit verify", error, 1);
   db = open_database (global, &args, &error);
-  ok = db != NULL && mz_audit_verify (db, args.public_key, &result, &error);
+  ok = db != NULL && mz_audit_verify_shipped (db, args.public_key, shipped, &result, &error);
   sqlite3_close (db);
 
   if (global->json)
@@ -298,6 +307,19 @@ cmd_check_proof (MzctlGlobal *global,
   return 0;
 }
 
+/* The output stream of --output FILE, or standard output. */
+static GOutputStream *
+open_output (const char *output,
+             GError    **error)
+{
+  g_autoptr (GFile) file = NULL;
+
+  if (output == NULL)
+    return g_unix_output_stream_new (1, FALSE);
+  file = g_file_new_for_commandline_arg (output);
+  return G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, error));
+}
+
 /* A "YYYY-MM-DD" office-local day, as microseconds since the epoch at its
  * start: the configured [office] timezone, else China's Asia/Shanghai. */
 static gboolean
@@ -363,13 +385,7 @@ cmd_export (MzctlGlobal *global,
       sqlite3_close (db);
       return fail ("audit export", error, 2);
     }
-  if (output != NULL)
-    {
-      g_autoptr (GFile) file = g_file_new_for_commandline_arg (output);
-      out = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, &error));
-    }
-  else
-    out = g_unix_output_stream_new (1, FALSE);
+  out = open_output (output, &error);
   ok = out != NULL &&
        mz_audit_export (db, from_usec, to_usec, out, &error) &&
        g_output_stream_close (out, NULL, &error);
@@ -379,11 +395,46 @@ cmd_export (MzctlGlobal *global,
   return 0;
 }
 
+static int
+cmd_checkpoints (MzctlGlobal *global,
+                 int          argc,
+                 char       **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (AuditArgs) args = { 0 };
+  g_autofree char *output = NULL;
+  const GOptionEntry extra[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE instead of standard output", "FILE" },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr (GOptionContext) context =
+    context_new (global, &args, NULL, "Print the signed checkpoints as JSON lines, to keep at the centre.", extra);
+  g_autoptr (GOutputStream) out = NULL;
+  sqlite3 *db;
+  gboolean ok;
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail ("audit checkpoints", error, 2);
+  db = open_database (global, &args, &error);
+  if (db == NULL)
+    return fail ("audit checkpoints", error, 1);
+  out = open_output (output, &error);
+  ok = out != NULL &&
+       mz_audit_export_checkpoints (db, out, &error) &&
+       g_output_stream_close (out, NULL, &error);
+  sqlite3_close (db);
+  if (!ok)
+    return fail ("audit checkpoints", error, 1);
+  return 0;
+}
+
 static void
 usage (FILE *stream)
 {
   fprintf (stream,
            "Usage: mzctl audit verify [--json] [--config FILE | --database FILE] [--public-key FILE]\n"
+           "                          [--checkpoints FILE]\n"
+           "       mzctl audit checkpoints [--output FILE] [--config FILE | --database FILE]\n"
            "       mzctl audit proof SEQ [--verify] [--config FILE | --database FILE]\n"
            "       mzctl audit check-proof FILE [--public-key FILE]\n"
            "       mzctl audit export --from YYYY-MM-DD --to YYYY-MM-DD [--output FILE]\n"
@@ -408,6 +459,8 @@ mzctl_cmd_audit (MzctlGlobal *global,
     return cmd_check_proof (global, argc - 1, argv + 1);
   if (strcmp (argv[1], "export") == 0)
     return cmd_export (global, argc - 1, argv + 1);
+  if (strcmp (argv[1], "checkpoints") == 0)
+    return cmd_checkpoints (global, argc - 1, argv + 1);
   if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "help") == 0)
     {
       usage (stdout);

@@ -155,6 +155,31 @@ test_export_days (AuditFixture *f,
   g_assert_nonnull (strstr (err, "2026-02-30"));
 }
 
+/* Checkpoints kept at the centre catch a tail deleted with its
+ * checkpoints, which the file alone cannot show. */
+static void
+test_checkpoints_shipped (AuditFixture *f,
+                          gconstpointer data)
+{
+  g_autofree char *shipped = g_build_filename (f->dir, "shipped.jsonl", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (run_mzctl (&out, &err, "audit", "checkpoints", "--output", shipped,
+                              "--database", f->db_path, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  audit_test_sqlite3 (f, "DROP TRIGGER audit_entries_no_delete; DROP TRIGGER audit_checkpoints_no_delete;"
+                         "DELETE FROM audit_entries WHERE seq > 90; DELETE FROM audit_checkpoints WHERE tree_size > 90;");
+  g_assert_cmpint (run_mzctl (&out, &err, "audit", "verify", "--database", f->db_path, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "verified 90 entries, 1 checkpoints\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_mzctl (&out, &err, "audit", "verify", "--checkpoints", shipped,
+                              "--database", f->db_path, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "第 91 条起"));
+  g_assert_nonnull (strstr (err, "中心保存的检查点 #2"));
+}
+
 /* Without --database the configuration names the database, and the
  * office key's .pub beside it is checked. */
 static void
@@ -197,6 +222,7 @@ main (int   argc,
   ADD ("/audit/mzctl/proof-round-trip", test_proof_round_trip);
   ADD ("/audit/mzctl/export-days", test_export_days);
   ADD ("/audit/mzctl/verify-with-config", test_verify_with_config);
+  ADD ("/audit/mzctl/checkpoints-shipped", test_checkpoints_shipped);
 #undef ADD
   return g_test_run ();
 }

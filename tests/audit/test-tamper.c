@@ -300,6 +300,100 @@ test_wrong_public_key_file (AuditFixture *f,
   g_assert_no_error (error);
 }
 
+static char *
+export_checkpoints (AuditFixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_true (mz_audit_export_checkpoints (db, out, &error));
+  g_assert_no_error (error);
+  sqlite3_close (db);
+  g_assert_true (g_output_stream_write_all (out, "", 1, NULL, NULL, &error));
+  g_output_stream_close (out, NULL, NULL);
+  return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+static gboolean
+verify_shipped (AuditFixture        *f,
+                const char          *shipped,
+                MzAuditVerifyResult *result,
+                GError             **error)
+{
+  sqlite3 *db = NULL;
+  gboolean ok;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  ok = mz_audit_verify_shipped (db, NULL, shipped, result, error);
+  sqlite3_close (db);
+  return ok;
+}
+
+/* The tail deleted together with its checkpoints: the file alone is
+ * consistent, the checkpoints kept at the centre are not met. */
+static void
+test_shipped_tail_and_checkpoints_deleted (AuditFixture *f,
+                                           gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *shipped = export_checkpoints (f);
+  MzAuditVerifyResult result = { 0 };
+
+  g_assert_true (verify_shipped (f, shipped, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result.entries, ==, 105);
+  g_assert_cmpint (result.checkpoints, ==, 10);
+
+  tamper (f, "DELETE FROM audit_entries WHERE seq > 70; DELETE FROM audit_checkpoints WHERE tree_size > 70;");
+  g_assert_true (audit_test_verify (f, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result.entries, ==, 70);
+
+  g_assert_false (verify_shipped (f, shipped, &result, &error));
+  g_assert_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_MISSING);
+  g_assert_cmpint (result.first_bad_seq, ==, 71);
+  g_assert_nonnull (strstr (error->message, "中心保存的检查点 #4"));
+}
+
+/* The whole log replaced by one signed with another key (public key in
+ * the database replaced too): the shipped checkpoints are not its own. */
+static void
+test_shipped_log_replaced (AuditFixture *f,
+                           gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *shipped = export_checkpoints (f);
+  MzAuditVerifyResult result = { 0 };
+  AuditFixture other = { 0 };
+
+  audit_fixture_setup (&other, NULL);
+  audit_test_append_batched (&other, 1, 105, 20, 5);
+  audit_fixture_close (&other);
+  g_assert_true (audit_test_verify (&other, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_false (verify_shipped (&other, shipped, &result, &error));
+  g_assert_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_SIGNATURE);
+  g_assert_nonnull (strstr (error->message, "中心保存的检查点 #1"));
+  g_assert_nonnull (strstr (error->message, "[audit.checkpoint.key]"));
+  audit_fixture_teardown (&other, NULL);
+}
+
+static void
+test_shipped_file_unreadable (AuditFixture *f,
+                              gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *shipped = export_checkpoints (f);
+  g_autofree char *broken = g_strconcat (shipped, "{\"hash\": \"sha256\", \"tree_size\": \"many\"}\n", NULL);
+  MzAuditVerifyResult result = { 0 };
+
+  g_assert_false (verify_shipped (f, broken, &result, &error));
+  g_assert_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "第 6 行"));
+}
+
 /* 70,000 entries: verify's fast pass then uses two threads and two
  * segments; what it finds must be named just as in a small log.  The log
  * is written once and each test gets a copy of the files. */
@@ -410,6 +504,9 @@ main (int   argc,
   ADD ("/audit/tamper/checkpoint-moved", test_checkpoint_moved);
   ADD ("/audit/tamper/public-key-replaced", test_public_key_replaced);
   ADD ("/audit/tamper/wrong-public-key-file", test_wrong_public_key_file);
+  ADD ("/audit/tamper/shipped-tail-and-checkpoints-deleted", test_shipped_tail_and_checkpoints_deleted);
+  ADD ("/audit/tamper/shipped-log-replaced", test_shipped_log_replaced);
+  ADD ("/audit/tamper/shipped-file-unreadable", test_shipped_file_unreadable);
 #undef ADD
 #define ADD_LARGE(path, func) \
   g_test_add (path, AuditFixture, NULL, setup_large, func, audit_fixture_teardown)
