@@ -99,6 +99,11 @@ sqlite3 *mz_services_open_reader (MzServices *services, GError **error);
  * time_usec 0 means the host clock; office 0 means the configured office. */
 gboolean mz_services_audit (MzServices *services, const MzAuditEntry *entry, GError **error);
 
+/* Signs an audit checkpoint if one is due by count or age (for a timer in
+ * minzhengd: entries written before a quiet spell get their checkpoint
+ * without waiting for the next write).  Durable when it returns. */
+gboolean mz_services_checkpoint (MzServices *services, GError **error);
+
 /* --- kinds (schema.c) ------------------------------------------------------ */
 
 /* Checks a declaration thoroughly and builds the kind; @siblings are the

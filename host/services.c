@@ -562,6 +562,25 @@ final_checkpoint (MzStore *store,
   return mz_audit_checkpoint (services->audit, mz_services_now (services), TRUE, error);
 }
 
+static gboolean
+due_checkpoint (MzStore *store,
+                sqlite3 *db,
+                gpointer data,
+                GError **error)
+{
+  MzServices *services = data;
+
+  return mz_audit_checkpoint (services->audit, mz_services_now (services), FALSE, error);
+}
+
+gboolean
+mz_services_checkpoint (MzServices *services,
+                        GError    **error)
+{
+  g_return_val_if_fail (services != NULL, FALSE);
+  return mz_store_write (services->store, due_checkpoint, NULL, services, error);
+}
+
 static void
 plugin_entry_free (gpointer data)
 {

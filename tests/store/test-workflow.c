@@ -415,6 +415,43 @@ test_clock (void)
   store_fixture_free (fx);
 }
 
+static gint64
+checkpoints (StoreFixture *fx)
+{
+  g_autoptr (GError) error = NULL;
+  MzAuditVerifyResult result = { 0 };
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (fx->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_true (mz_audit_verify (db, NULL, &result, &error));
+  g_assert_no_error (error);
+  sqlite3_close (db);
+  return result.checkpoints;
+}
+
+/* After a quiet spell, the timer's call signs the checkpoint that is due by age. */
+static void
+test_checkpoint_by_age (void)
+{
+  StoreFixture *fx = store_fixture_new (NULL);
+  g_autoptr (GError) error = NULL;
+  gint64 t0 = g_get_real_time ();
+  gint64 before;
+
+  mz_services_set_now (fx->services, t0);
+  apply (fx, ID_A, NULL);
+  before = checkpoints (fx);
+  apply (fx, ID_B, NULL);
+  g_assert_true (mz_services_checkpoint (fx->services, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (checkpoints (fx), ==, before);
+  mz_services_set_now (fx->services, t0 + (gint64) 3600 * G_USEC_PER_SEC);
+  g_assert_true (mz_services_checkpoint (fx->services, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (checkpoints (fx), ==, before + 1);
+  store_fixture_free (fx);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -430,5 +467,6 @@ main (int   argc,
   g_test_add_func ("/store/read/masked", test_read_masked);
   g_test_add_func ("/store/read/find-pages", test_find_pages);
   g_test_add_func ("/store/services/clock", test_clock);
+  g_test_add_func ("/store/services/checkpoint-by-age", test_checkpoint_by_age);
   return g_test_run ();
 }
