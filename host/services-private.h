@@ -28,6 +28,22 @@ struct _MzServices
   char *audit_key_path;
 };
 
+/* A plugin handle always carries its services once attached; calling
+ * through MzHost before attach is a loader bug, which these asserts catch. */
+static inline MzServices *
+mz_plugin_services (MzPlugin *self)
+{
+  g_assert (self != NULL && self->services != NULL);
+  return self->services;
+}
+
+static inline MzPluginEntry *
+mz_plugin_entry (MzPlugin *self)
+{
+  g_assert (self != NULL && self->services_data != NULL);
+  return self->services_data;
+}
+
 /* --- roles.c ------------------------------------------------------------- */
 
 /* The [roles] group (ROLE=pattern;pattern…, `*` wildcards, `!pattern`
@@ -38,6 +54,12 @@ gboolean mz_roles_allow (GHashTable *roles, const char *role, const char *permis
 
 #define MZ_ROLE_SYSTEM "system"
 #define MZ_PERMISSION_PERSONAL_READ "personal.read"
+
+/* --- declare.c: the MzHost register_* members -------------------------------- */
+
+gboolean mz_declare_kind (MzPlugin *self, const MzKindDef *def, GError **error);
+gboolean mz_declare_due (MzPlugin *self, const MzDueDef *due, GError **error);
+gboolean mz_declare_report (MzPlugin *self, const MzReportDef *report, GError **error);
 
 /* --- workflow.c ---------------------------------------------------------- */
 

@@ -15,34 +15,18 @@
 
 #define MZ_DEFAULT_TIMEZONE "Asia/Shanghai"
 
-/* A plugin handle always carries its services once attached; calling
- * through MzHost before attach is a loader bug, which these asserts catch. */
-static MzServices *
-services_of (MzPlugin *self)
-{
-  g_assert (self != NULL && self->services != NULL);
-  return self->services;
-}
-
-static MzPluginEntry *
-entry_of (MzPlugin *self)
-{
-  g_assert (self != NULL && self->services_data != NULL);
-  return self->services_data;
-}
-
 /* --- office and configuration -------------------------------------------- */
 
 static const char *
 host_office_id (MzPlugin *self)
 {
-  return mz_config_get_office_id (services_of (self)->config);
+  return mz_config_get_office_id (mz_plugin_services (self)->config);
 }
 
 static const char *
 host_office_name (MzPlugin *self)
 {
-  return mz_config_get_office_name (services_of (self)->config);
+  return mz_config_get_office_name (mz_plugin_services (self)->config);
 }
 
 static char *
@@ -56,7 +40,7 @@ host_config_get_string (MzPlugin   *self,
                         const char *key,
                         const char *fallback)
 {
-  GKeyFile *kf = mz_config_get_key_file (services_of (self)->config);
+  GKeyFile *kf = mz_config_get_key_file (mz_plugin_services (self)->config);
   g_autofree char *group = plugin_group (self);
   char *value = g_key_file_get_string (kf, group, key, NULL);
 
@@ -72,12 +56,12 @@ config_value_error (MzPlugin   *self,
                     const char *expected,
                     GError    **error)
 {
-  GKeyFile *kf = mz_config_get_key_file (services_of (self)->config);
+  GKeyFile *kf = mz_config_get_key_file (mz_plugin_services (self)->config);
   g_autofree char *raw = g_key_file_get_value (kf, group, key, NULL);
 
   g_set_error (error, MZ_CONFIG_ERROR, MZ_CONFIG_ERROR_INVALID_VALUE,
                "%s：[%s] %s=%s 不是%s；请改正配置 [config.invalid_value]",
-               mz_config_get_origin (services_of (self)->config), group, key,
+               mz_config_get_origin (mz_plugin_services (self)->config), group, key,
                raw != NULL ? raw : "", expected);
   return FALSE;
 }
@@ -89,7 +73,7 @@ host_config_get_int64 (MzPlugin   *self,
                        gint64     *out,
                        GError    **error)
 {
-  GKeyFile *kf = mz_config_get_key_file (services_of (self)->config);
+  GKeyFile *kf = mz_config_get_key_file (mz_plugin_services (self)->config);
   g_autofree char *group = plugin_group (self);
   g_autofree char *raw = g_key_file_get_value (kf, group, key, NULL);
 
@@ -112,7 +96,7 @@ host_config_get_boolean (MzPlugin   *self,
                          gboolean   *out,
                          GError    **error)
 {
-  GKeyFile *kf = mz_config_get_key_file (services_of (self)->config);
+  GKeyFile *kf = mz_config_get_key_file (mz_plugin_services (self)->config);
   g_autofree char *group = plugin_group (self);
   g_autoptr (GError) local = NULL;
 
@@ -132,7 +116,7 @@ static char **
 host_config_get_string_list (MzPlugin   *self,
                              const char *key)
 {
-  GKeyFile *kf = mz_config_get_key_file (services_of (self)->config);
+  GKeyFile *kf = mz_config_get_key_file (mz_plugin_services (self)->config);
   g_autofree char *group = plugin_group (self);
 
   return g_key_file_get_string_list (kf, group, key, NULL, NULL);
@@ -176,7 +160,7 @@ mz_services_get_timezone (MzServices *services)
 static gint64
 host_now (MzPlugin *self)
 {
-  return mz_services_now (services_of (self));
+  return mz_services_now (mz_plugin_services (self));
 }
 
 static GPrivate today_buffer = G_PRIVATE_INIT (g_free);
@@ -186,7 +170,7 @@ static GPrivate today_buffer = G_PRIVATE_INIT (g_free);
 static const char *
 host_today (MzPlugin *self)
 {
-  g_autofree char *today = mz_services_today (services_of (self));
+  g_autofree char *today = mz_services_today (mz_plugin_services (self));
   char *buffer = g_private_get (&today_buffer);
 
   if (buffer == NULL)
@@ -196,115 +180,6 @@ host_today (MzPlugin *self)
     }
   g_strlcpy (buffer, today, 16);
   return buffer;
-}
-
-/* --- declarations -------------------------------------------------------------- */
-
-static gboolean
-host_register_kind (MzPlugin        *self,
-                    const MzKindDef *def,
-                    GError         **error)
-{
-  MzServices *services = services_of (self);
-  MzPluginEntry *entry = entry_of (self);
-  g_autoptr (MzKind) kind = mz_kind_new (self, def, entry->kinds, error);
-
-  if (kind == NULL)
-    return FALSE;
-  if (!mz_store_write (services->store, mz_schema_apply, NULL, kind, error))
-    return FALSE;
-  g_ptr_array_add (entry->kinds, g_steal_pointer (&kind));
-  return TRUE;
-}
-
-static gboolean
-bad_declaration (GError    **error,
-                 MzPlugin   *self,
-                 const char *what,
-                 const char *name,
-                 const char *reason)
-{
-  g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_CONFIG,
-               "插件 %s 的%s %s 声明有误：%s；请修正插件后重新构建 [%s.invalid]",
-               self->name, what, name != NULL ? name : "(无名)", reason,
-               g_str_equal (what, "到期事项") ? "due" : "report");
-  return FALSE;
-}
-
-static const MzKind *
-own_kind (MzPlugin   *self,
-          const char *name)
-{
-  MzPluginEntry *entry = entry_of (self);
-
-  for (guint i = 0; name != NULL && i < entry->kinds->len; i++)
-    {
-      MzKind *kind = g_ptr_array_index (entry->kinds, i);
-
-      if (g_str_equal (kind->def->name, name))
-        return kind;
-    }
-  return NULL;
-}
-
-static gboolean
-host_register_due (MzPlugin       *self,
-                   const MzDueDef *due,
-                   GError        **error)
-{
-  const MzKind *kind;
-  int field;
-  const MzActionDef *action;
-
-  g_return_val_if_fail (due != NULL, FALSE);
-
-  if (due->name == NULL || due->label == NULL || !g_utf8_validate (due->label, -1, NULL))
-    return bad_declaration (error, self, "到期事项", due->name, "缺少名称或中文说明");
-  for (const char *p = due->name; *p != '\0'; p++)
-    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '_')
-      return bad_declaration (error, self, "到期事项", due->name, "名称须为 [a-z][a-z0-9_]*");
-  kind = own_kind (self, due->kind);
-  if (kind == NULL)
-    return bad_declaration (error, self, "到期事项", due->name, "所指的记录类型未注册（须先注册类型）");
-  for (guint i = 0; due->states != NULL && due->states[i] != NULL; i++)
-    if (mz_kind_state (kind, due->states[i]) == NULL)
-      return bad_declaration (error, self, "到期事项", due->name, "所列状态不属于该记录类型");
-  if (due->states == NULL || due->states[0] == NULL)
-    return bad_declaration (error, self, "到期事项", due->name, "须列出被监视的状态");
-  field = mz_kind_field (kind, due->date_field);
-  if (field < 0 || (kind->def->fields[field].type != MZ_FIELD_DATE
-                    && kind->def->fields[field].type != MZ_FIELD_DATETIME))
-    return bad_declaration (error, self, "到期事项", due->name, "date_field 须为该类型的日期或时间字段");
-  if (due->after_days < 0)
-    return bad_declaration (error, self, "到期事项", due->name, "after_days 不能为负数");
-  if (due->action != NULL)
-    {
-      action = mz_kind_action (kind, due->action);
-      if (action == NULL || !(action->flags & MZ_ACTION_SYSTEM))
-        return bad_declaration (error, self, "到期事项", due->name,
-                                "所指的操作不存在或不是 MZ_ACTION_SYSTEM 操作");
-      for (guint i = 0; due->states[i] != NULL; i++)
-        if (action->flags & MZ_ACTION_CREATE || !g_strv_contains (action->from, due->states[i]))
-          return bad_declaration (error, self, "到期事项", due->name,
-                                  "所指的操作不能从被监视的每个状态出发");
-    }
-  g_ptr_array_add (entry_of (self)->dues, (gpointer) due);
-  return TRUE;
-}
-
-static gboolean
-host_register_report (MzPlugin          *self,
-                      const MzReportDef *report,
-                      GError           **error)
-{
-  g_return_val_if_fail (report != NULL, FALSE);
-
-  if (report->title == NULL || report->title[0] == '\0' || !g_utf8_validate (report->title, -1, NULL))
-    return bad_declaration (error, self, "报表", report->title, "缺少中文标题");
-  if (report->build == NULL)
-    return bad_declaration (error, self, "报表", report->title, "没有 build 回调");
-  g_ptr_array_add (entry_of (self)->reports, (gpointer) report);
-  return TRUE;
 }
 
 /* --- the table ---------------------------------------------------------------------- */
@@ -324,9 +199,9 @@ fill_host (MzHost *host)
   host->log = mz_log_plugin;
   host->now = host_now;
   host->today = host_today;
-  host->register_kind = host_register_kind;
-  host->register_due = host_register_due;
-  host->register_report = host_register_report;
+  host->register_kind = mz_declare_kind;
+  host->register_due = mz_declare_due;
+  host->register_report = mz_declare_report;
   host->record_id = mz_record_get_id;
   host->record_kind = mz_record_get_kind;
   host->record_state = mz_record_get_state;
