@@ -323,8 +323,8 @@ check_required (MzActJob       *job,
   return TRUE;
 }
 
-/* Unique keys are checked before the write so the refusal can name the
- * record that holds the key; the unique index stays as the last word. */
+/* After the unique index refused a write: which key, held by which
+ * record?  Asked only then, so the common case pays for one index probe. */
 static gboolean
 check_unique (MzActJob       *job,
               MzStore        *store,
@@ -414,6 +414,8 @@ write_record (MzActJob *job,
     }
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
+  if (rc == SQLITE_CONSTRAINT_UNIQUE && !check_unique (job, store, after, error))
+    return FALSE;
   if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_FOREIGNKEY)
     {
       g_set_error (error, MZ_FIELD_ERROR,
@@ -597,7 +599,6 @@ run_action (MzActJob *job,
 
   if (!check_required (job, after, error)
       || !check_references (job, store, before, after, error)
-      || !check_unique (job, store, after, error)
       || !write_record (job, store, after, now, error)
       || !write_history (job, store, after, now, error))
     return FALSE;
