@@ -109,7 +109,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MzAudit, mz_audit_free)
 /* Appends one entry.  Must be called inside an open write transaction on
  * the @db given to mz_audit_open; the entry commits or rolls back with it.
  * After a rollback the caller calls mz_audit_rollback so that the in-memory
- * tree state follows the database. */
+ * tree state follows the database.  (A rollback it is not told about, such
+ * as ROLLBACK TO a savepoint, or another connection's commit, is noticed at
+ * the next append or checkpoint, which then re-reads the state.) */
 gboolean mz_audit_append (MzAudit *audit, const MzAuditEntry *entry,
                           gint64 *out_seq, GError **error);
 void mz_audit_rollback (MzAudit *audit);
