@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined (__x86_64__) && defined (__GNUC__)
 #include <cpuid.h>
 #include <immintrin.h>
 
@@ -42,15 +42,6 @@ mz_sha256_ni_available (void)
     }
   return result == 2;
 }
-
-/* Four rounds: message words plus constants of group @g in @msg. */
-#define ROUNDS(g, w) \
-  G_STMT_START { \
-    msg = _mm_add_epi32 (w, _mm_loadu_si128 ((const __m128i *) (k256 + 4 * (g)))); \
-    state1 = _mm_sha256rnds2_epu32 (state1, state0, msg); \
-    msg = _mm_shuffle_epi32 (msg, 0x0E); \
-    state0 = _mm_sha256rnds2_epu32 (state0, state1, msg); \
-  } G_STMT_END
 
 __attribute__ ((target ("sha,ssse3,sse4.1")))
 static void
