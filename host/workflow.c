@@ -477,46 +477,72 @@ write_history (MzActJob       *job,
   return TRUE;
 }
 
+/* JSON string literal of @text (valid UTF-8: validated on input). */
 static void
-add_change_value (MzServices       *services,
-                  JsonBuilder      *b,
-                  const MzFieldDef *f,
-                  const MzValue    *v)
+append_json_string (GString    *out,
+                    const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, (char) c);
+        }
+      else if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_change_value (MzServices       *services,
+                     GString          *out,
+                     const MzFieldDef *f,
+                     const MzValue    *v)
 {
   if (!v->set)
-    json_builder_add_null_value (b);
+    g_string_append (out, "null");
   else if (f->flags & MZ_FIELD_PERSONAL || f->type == MZ_FIELD_ID_NUMBER)
     {
       g_autofree char *text = mz_value_to_string (f, v);
       g_autofree char *hash = mz_services_hash_personal (services, text);
-      json_builder_add_string_value (b, hash);
+      append_json_string (out, hash);
     }
   else if (mz_field_type_is_text (f->type))
-    json_builder_add_string_value (b, v->text);
+    append_json_string (out, v->text);
   else
-    json_builder_add_int_value (b, v->number);
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, v->number);
 }
 
-/* {"state": [before, after], "field": [before, after], …} for what changed. */
+/* {"state": [before, after], "field": [before, after], …} for what
+ * changed.  Written directly: this runs in the writer for every action,
+ * and a JSON tree per action cost more than the rest of the bookkeeping. */
 static char *
 changes_json (MzActJob       *job,
               const MzRecord *before,
               const MzRecord *after)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
+  GString *out = g_string_sized_new (128);
+  const char *sep = "";
 
-  json_builder_begin_object (b);
+  g_string_append_c (out, '{');
   if (before == NULL || g_strcmp0 (before->state, after->state) != 0)
     {
-      json_builder_set_member_name (b, "state");
-      json_builder_begin_array (b);
+      g_string_append (out, "\"state\":[");
       if (before != NULL)
-        json_builder_add_string_value (b, before->state);
+        append_json_string (out, before->state);
       else
-        json_builder_add_null_value (b);
-      json_builder_add_string_value (b, after->state);
-      json_builder_end_array (b);
+        g_string_append (out, "null");
+      g_string_append_c (out, ',');
+      append_json_string (out, after->state);
+      g_string_append_c (out, ']');
+      sep = ",";
     }
   for (guint i = 0; i < job->kind->n_fields; i++)
     {
@@ -526,15 +552,16 @@ changes_json (MzActJob       *job,
 
       if (mz_value_equal (old, &after->values[i]))
         continue;
-      json_builder_set_member_name (b, f->name);
-      json_builder_begin_array (b);
-      add_change_value (job->services, b, f, old);
-      add_change_value (job->services, b, f, &after->values[i]);
-      json_builder_end_array (b);
+      /* Field names are validated identifiers: no escaping needed. */
+      g_string_append_printf (out, "%s\"%s\":[", sep, f->name);
+      append_change_value (job->services, out, f, old);
+      g_string_append_c (out, ',');
+      append_change_value (job->services, out, f, &after->values[i]);
+      g_string_append_c (out, ']');
+      sep = ",";
     }
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  return json_to_string (root, FALSE);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
 }
 
 /* The action itself, inside the writer's transaction (its savepoint). */

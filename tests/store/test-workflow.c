@@ -452,6 +452,48 @@ test_checkpoint_by_age (void)
   store_fixture_free (fx);
 }
 
+/* The changes of an audit entry are JSON that round-trips any text. */
+static void
+test_changes_json (void)
+{
+  StoreFixture *fx = store_fixture_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *audit = NULL;
+  g_auto (GStrv) lines = NULL;
+  const char *note = "引号\"、反斜杠\\、换行\n和制表\t";
+  gboolean found = FALSE;
+  gint64 id = apply (fx, ID_A, NULL);
+
+  g_assert_true (store_test_act (fx, "alice", "clerk", "review", id, 1, NULL, NULL, &error,
+                                 "note", note, NULL));
+  g_assert_no_error (error);
+  audit = audit_export (fx);
+  lines = g_strsplit (audit, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr (JsonNode) entry = NULL;
+      g_autoptr (JsonNode) changes = NULL;
+      JsonArray *pair;
+
+      if (strstr (lines[i], "storetest.case.review") == NULL)
+        continue;
+      entry = json_from_string (lines[i], &error);
+      g_assert_no_error (error);
+      changes = json_from_string (json_object_get_string_member (json_node_get_object (entry), "changes"),
+                                  &error);
+      g_assert_no_error (error);
+      pair = json_object_get_array_member (json_node_get_object (changes), "note");
+      g_assert_true (json_array_get_null_element (pair, 0));
+      g_assert_cmpstr (json_array_get_string_element (pair, 1), ==, note);
+      pair = json_object_get_array_member (json_node_get_object (changes), "state");
+      g_assert_cmpstr (json_array_get_string_element (pair, 0), ==, "applied");
+      g_assert_cmpstr (json_array_get_string_element (pair, 1), ==, "reviewed");
+      found = TRUE;
+    }
+  g_assert_true (found);
+  store_fixture_free (fx);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -464,6 +506,7 @@ main (int   argc,
   g_test_add_func ("/store/workflow/unique-key", test_unique_key);
   g_test_add_func ("/store/workflow/system-action", test_system_action);
   g_test_add_func ("/store/workflow/act-all", test_act_all);
+  g_test_add_func ("/store/workflow/changes-json", test_changes_json);
   g_test_add_func ("/store/read/masked", test_read_masked);
   g_test_add_func ("/store/read/find-pages", test_find_pages);
   g_test_add_func ("/store/services/clock", test_clock);
