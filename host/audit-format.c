@@ -47,11 +47,11 @@ mz_audit_unhex (const char *hex,
 /* Canonical form (docs/audit.md): 0x00 leaf prefix, version byte, then
  * each field in a fixed order, integers as 8 bytes big-endian and texts as
  * a 4-byte big-endian length (0xFFFFFFFF for NULL) and their bytes. */
-static void
+static inline void
 canon_reserve (MzAuditCanon *canon,
                gsize         extra)
 {
-  if (canon->len + extra <= canon->capacity)
+  if (G_LIKELY (canon->len + extra <= canon->capacity))
     return;
   canon->capacity = MAX (canon->capacity * 2, canon->len + extra + 256);
   canon->data = g_realloc (canon->data, canon->capacity);
@@ -89,23 +89,35 @@ mz_audit_canon_begin (MzAuditCanon *canon,
   canon->len = 18;
 }
 
+/* Inlined into the row loop: it runs thirteen times per entry. */
+static inline void
+canon_put_text (MzAuditCanon *canon,
+                const char   *text,
+                gsize         len)
+{
+  guint32 n = text == NULL ? MZ_AUDIT_CANON_NULL : (guint32) len;
+  guint8 *p;
+
+  canon_reserve (canon, 4 + (text == NULL ? 0 : len));
+  p = canon->data + canon->len;
+  p[0] = (guint8) (n >> 24);
+  p[1] = (guint8) (n >> 16);
+  p[2] = (guint8) (n >> 8);
+  p[3] = (guint8) n;
+  canon->len += 4;
+  if (text != NULL && len > 0)
+    {
+      memcpy (p + 4, text, len);
+      canon->len += len;
+    }
+}
+
 void
 mz_audit_canon_add_text (MzAuditCanon *canon,
                          const char   *text,
                          gsize         len)
 {
-  guint32 n = text == NULL ? MZ_AUDIT_CANON_NULL : (guint32) len;
-
-  canon_reserve (canon, 4 + (text == NULL ? 0 : len));
-  canon->data[canon->len++] = (guint8) (n >> 24);
-  canon->data[canon->len++] = (guint8) (n >> 16);
-  canon->data[canon->len++] = (guint8) (n >> 8);
-  canon->data[canon->len++] = (guint8) n;
-  if (text != NULL && len > 0)
-    {
-      memcpy (canon->data + canon->len, text, len);
-      canon->len += len;
-    }
+  canon_put_text (canon, text, len);
 }
 
 void
@@ -146,16 +158,20 @@ mz_audit_canon_entry (MzAuditCanon       *canon,
   add_str (canon, e->changes);
 }
 
-/* sqlite3_column_text is NULL exactly for SQL NULL (and out of memory,
- * which then shows as a mismatch rather than a crash); "" is not NULL. */
+/* sqlite3_column_blob returns the stored bytes without the copy that
+ * sqlite3_column_text makes to add a terminating NUL; it is NULL for SQL
+ * NULL and for an empty value, which the column's type tells apart. */
 static void
 add_column_text (MzAuditCanon *canon,
                  sqlite3_stmt *stmt,
                  int           col)
 {
-  const char *text = (const char *) sqlite3_column_text (stmt, col);
+  const char *bytes = sqlite3_column_blob (stmt, col);
 
-  mz_audit_canon_add_text (canon, text, text == NULL ? 0 : (gsize) sqlite3_column_bytes (stmt, col));
+  if (bytes == NULL)
+    canon_put_text (canon, sqlite3_column_type (stmt, col) == SQLITE_NULL ? NULL : "", 0);
+  else
+    canon_put_text (canon, bytes, (gsize) sqlite3_column_bytes (stmt, col));
 }
 
 /* Column order as in MZ_AUDIT_ENTRY_COLUMNS; the entry's own seq column is
