@@ -259,8 +259,15 @@ run_job (MzStore    *store,
   reset_statements (store->writer);
   if (mz_store_error_is_fatal (local) || sqlite3_get_autocommit (store->writer))
     {
+      /* SQLite itself abandoned the transaction (it does so on some
+       * full-disk and I/O errors): the whole batch is lost. */
       if (!mz_store_error_is_fatal (local))
-        mz_store_set_error (store->writer, SQLITE_IOERR, "事务", fatal);
+        {
+          mz_store_set_error (store->writer, sqlite3_extended_errcode (store->writer) != SQLITE_OK
+                                             ? sqlite3_extended_errcode (store->writer) : SQLITE_IOERR,
+                              local->message, fatal);
+          g_error_free (local);
+        }
       else
         g_propagate_error (fatal, local);
       return FALSE;
