@@ -16,11 +16,42 @@
 #define MZ_FIND_DEFAULT_LIMIT 100
 #define MZ_FIND_MAX_LIMIT 1000
 
+/* A read refused for want of a role is itself worth recording: someone
+ * tried to look at records they may not see.  The entry is written before
+ * the refusal is returned; if it cannot be, the storage error is. */
+static void
+audit_refused_read (MzServices    *services,
+                    const MzKind  *kind,
+                    const MzActor *actor,
+                    gint64         object_id,
+                    GError       **error)
+{
+  MzAuditEntry entry = { 0 };
+  GError *local = NULL;
+
+  entry.plugin = kind->plugin->name;
+  entry.actor_user = actor != NULL ? actor->user : NULL;
+  entry.actor_role = actor != NULL ? actor->role : NULL;
+  entry.actor_session = actor != NULL ? actor->session : NULL;
+  entry.actor_address = actor != NULL ? actor->address : NULL;
+  entry.action = "record.read";
+  entry.object_kind = kind->qualified;
+  entry.object_id = object_id;
+  entry.outcome = "refused";
+  entry.reason = (*error)->message;
+  if (!mz_services_audit (services, &entry, &local))
+    {
+      g_clear_error (error);
+      g_propagate_error (error, local);
+    }
+}
+
 static const MzKind *
 readable_kind (MzServices    *services,
                const char    *plugin,
                const char    *kind_name,
                const MzActor *actor,
+               gint64         object_id,
                GError       **error)
 {
   const MzKind *kind = mz_services_lookup_kind (services, plugin, kind_name);
@@ -34,9 +65,12 @@ readable_kind (MzServices    *services,
     }
   if (actor == NULL || actor->user == NULL || !mz_roles_known (services->roles, actor->role))
     {
-      g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_PERMISSION,
-                   "角色“%s”未配置，不能查阅记录 [record.permission]",
-                   actor != NULL && actor->role != NULL ? actor->role : "(无)");
+      GError *refusal = g_error_new (MZ_RULE_ERROR, MZ_RULE_ERROR_PERMISSION,
+                                     "角色“%s”未配置，不能查阅记录 [record.permission]",
+                                     actor != NULL && actor->role != NULL ? actor->role : "(无)");
+
+      audit_refused_read (services, kind, actor, object_id, &refusal);
+      g_propagate_error (error, refusal);
       return NULL;
     }
   return kind;
@@ -103,7 +137,7 @@ mz_services_record_get (MzServices    *services,
 
   g_return_val_if_fail (services != NULL, NULL);
 
-  kind = readable_kind (services, plugin, kind_name, actor, error);
+  kind = readable_kind (services, plugin, kind_name, actor, id, error);
   if (kind == NULL)
     return NULL;
   db = mz_store_reader_acquire (services->store, error);
@@ -266,7 +300,7 @@ mz_services_record_find (MzServices        *services,
 
   g_return_val_if_fail (services != NULL && query != NULL, NULL);
 
-  kind = readable_kind (services, plugin, kind_name, actor, error);
+  kind = readable_kind (services, plugin, kind_name, actor, 0, error);
   if (kind == NULL)
     return NULL;
   unmask = mz_roles_allow (services->roles, actor->role, MZ_PERMISSION_PERSONAL_READ);

@@ -340,6 +340,9 @@ test_read_masked (void)
   g_assert_nonnull (strstr (audit, "record.read"));
   g_assert_nonnull (strstr (audit, "masked"));
   g_assert_nonnull (strstr (audit, "shown"));
+  /* The stranger's attempt is on record too. */
+  g_assert_nonnull (strstr (audit, "mallory"));
+  g_assert_nonnull (strstr (audit, "[record.permission]"));
   store_fixture_free (fx);
 }
 
@@ -389,6 +392,20 @@ test_find_pages (void)
                                                          &supervisor, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (json_array_get_length (json_node_get_array (none)), ==, 0);
+  }
+  /* A period over a date field of the kind: inclusive at both ends. */
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *born = g_strdup_printf ("1990-01-%02d", 10 + i * 10);
+      g_assert_true (store_test_act (fx, "alice", "clerk", "apply", 0, 0, NULL, NULL, &error,
+                                     "name", "赵", "born", born, NULL));
+    }
+  {
+    MzFindQuery q = { .period_field = "born", .from = "1990-01-20", .to = "1990-01-30" };
+    g_autoptr (JsonNode) two = mz_services_record_find (fx->services, "storetest", "case", &q,
+                                                        &supervisor, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (two)), ==, 2);
   }
   {
     const MzCondition bad[] = { { "no_such_field", MZ_OP_EQ, "1" }, { NULL, 0, NULL } };
