@@ -285,6 +285,23 @@ print_record_text (const MzKind *kind,
         continue;
       text = json_node_get_value_type (value) == G_TYPE_STRING ? json_node_dup_string (value)
                                                                 : json_to_string (value, FALSE);
+      if (f->type == MZ_FIELD_MONEY && json_node_get_value_type (value) == G_TYPE_INT64)
+        {
+          g_autofree char *yuan = mz_money_format_yuan (json_node_get_int (value));
+          char *shown = g_strdup_printf ("%s 元", yuan);
+
+          g_free (text);
+          text = shown;
+        }
+      if (f->type == MZ_FIELD_ENUM)
+        for (guint j = 0; f->enum_values[j].value != NULL; j++)
+          if (g_str_equal (f->enum_values[j].value, text))
+            {
+              char *shown = g_strdup_printf ("%s（%s）", f->enum_values[j].label, text);
+              g_free (text);
+              text = shown;
+              break;
+            }
       printf ("  %s（%s）：%s\n", f->label, f->name, text);
     }
 }
