@@ -47,6 +47,74 @@ test_clean_log_verifies (AuditFixture *f,
   g_assert_cmpint (result.first_bad_seq, ==, 0);
 }
 
+/* An empty log verifies; a database without the tables is not a log. */
+static void
+test_empty_and_missing_log (AuditFixture *f,
+                            gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  MzAuditVerifyResult result = { 1, 1, 1 };
+  sqlite3 *bare = NULL;
+
+  g_assert_true (mz_audit_verify (f->db, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result.entries, ==, 0);
+  g_assert_cmpint (result.checkpoints, ==, 0);
+
+  g_assert_cmpint (sqlite3_open (":memory:", &bare), ==, SQLITE_OK);
+  g_assert_false (mz_audit_verify (bare, NULL, &result, &error));
+  g_assert_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "[audit.not_found]"));
+  sqlite3_close (bare);
+}
+
+/* Large, multi-line and non-ASCII values, NULLs and empty strings go
+ * through the canonical form and back unchanged. */
+static void
+test_unusual_values (AuditFixture *f,
+                     gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) big = g_string_new ("{\"note\": [\"");
+  MzAuditVerifyResult result = { 0 };
+  MzAuditEntry e = { 0 };
+  g_autofree char *proof = NULL;
+
+  for (int i = 0; i < 20000; i++)
+    g_string_append (big, "婚姻登记\\n'; DROP TABLE audit_entries; --");
+  g_string_append (big, "\", null]}");
+  e.time_usec = -1;
+  e.office = "";
+  e.action = "record.read";
+  e.outcome = "ok";
+  e.reason = "第一行\n第二行\t[x]";
+  e.changes = big->str;
+  e.object_id = G_MININT64;
+  exec_ok (f->db, "BEGIN IMMEDIATE");
+  g_assert_true (mz_audit_append (f->audit, &e, NULL, &error));
+  e.office = NULL;
+  e.changes = NULL;
+  e.object_id = G_MAXINT64;
+  g_assert_true (mz_audit_append (f->audit, &e, NULL, &error));
+  g_assert_true (mz_audit_checkpoint (f->audit, 1, TRUE, &error));
+  exec_ok (f->db, "COMMIT");
+  g_assert_no_error (error);
+
+  g_assert_true (mz_audit_verify (f->db, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result.entries, ==, 2);
+  g_assert_cmpint (count_rows (f->db, "SELECT count (*) FROM audit_entries WHERE office = '' AND seq = 1"), ==, 1);
+  g_assert_cmpint (count_rows (f->db, "SELECT count (*) FROM audit_entries WHERE office IS NULL AND seq = 2"), ==, 1);
+  for (gint64 seq = 1; seq <= 2; seq++)
+    {
+      proof = mz_audit_proof (f->db, seq, &error);
+      g_assert_no_error (error);
+      g_assert_true (mz_audit_proof_check (proof, NULL, NULL, &error));
+      g_assert_no_error (error);
+      g_clear_pointer (&proof, g_free);
+    }
+}
+
 static void
 test_checkpoint_policy (AuditFixture *f,
                         gconstpointer data)
@@ -473,6 +541,8 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, AuditFixture, NULL, audit_fixture_setup, func, audit_fixture_teardown)
   ADD ("/audit/clean-log-verifies", test_clean_log_verifies);
+  ADD ("/audit/empty-and-missing-log", test_empty_and_missing_log);
+  ADD ("/audit/unusual-values", test_unusual_values);
   ADD ("/audit/checkpoint-policy", test_checkpoint_policy);
   ADD ("/audit/key-created-private", test_key_created_private);
   ADD ("/audit/key-readable-refused", test_key_readable_refused);
