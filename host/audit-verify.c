@@ -670,6 +670,7 @@ mz_audit_verify_shipped (sqlite3             *db,
 {
   Verifier v = { 0 };
   MzAuditVerifyResult local = { 0 };
+  gboolean own_txn;
   gboolean ok;
 
   g_return_val_if_fail (db != NULL, FALSE);
@@ -691,6 +692,12 @@ mz_audit_verify_shipped (sqlite3             *db,
       return FALSE;
     }
 
+  /* One snapshot for everything read on the caller's connection, so that
+   * entries committed meanwhile by the host do not look like a mismatch
+   * with the checkpoints read earlier. */
+  own_txn = sqlite3_get_autocommit (db) != 0 &&
+            sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+
   v.db = db;
   ok = load_keys (&v, public_key_path, error) && load_checkpoints (&v, error);
   if (ok && shipped_checkpoints != NULL)
@@ -707,6 +714,8 @@ mz_audit_verify_shipped (sqlite3             *db,
       ok = verify_rows (&v, result, error);
     }
   verifier_clear (&v);
+  if (own_txn)
+    sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
   return ok;
 }
 

@@ -404,6 +404,46 @@ test_unsigned_tail_tampered_refused (AuditFixture *f,
     g_free (owned[k]);
 }
 
+static gint writer_done;
+
+static gpointer
+append_while_verifying (gpointer data)
+{
+  AuditFixture *f = data;
+
+  audit_test_append_batched (f, 20001, 15000, 50, 5);
+  g_atomic_int_set (&writer_done, 1);
+  return NULL;
+}
+
+/* Verify on its own connection while the host keeps appending and
+ * checkpointing: every run sees one consistent snapshot and passes. */
+static void
+test_verify_during_appends (AuditFixture *f,
+                            gconstpointer data)
+{
+  GThread *writer;
+  int runs = 0;
+
+  g_assert_cmpint (sqlite3_exec (f->db, "PRAGMA synchronous=OFF", NULL, NULL, NULL), ==, SQLITE_OK);
+  audit_test_append_batched (f, 1, 20000, 1000, 5000);
+  g_atomic_int_set (&writer_done, 0);
+  writer = g_thread_new ("writer", append_while_verifying, f);
+  do
+    {
+      g_autoptr (GError) error = NULL;
+      MzAuditVerifyResult result = { 0 };
+
+      g_assert_true (audit_test_verify (f, NULL, &result, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (result.entries, >=, 20000);
+      runs++;
+    }
+  while (runs < 3 || !g_atomic_int_get (&writer_done));
+  g_thread_join (writer);
+  g_test_message ("%d verify runs during 15000 appends", runs);
+}
+
 static void
 test_proofs (AuditFixture *f,
              gconstpointer data)
@@ -552,6 +592,7 @@ main (int   argc,
   ADD ("/audit/unannounced-rollbacks", test_unannounced_rollbacks);
   ADD ("/audit/forged-checkpoint-refused", test_forged_checkpoint_refused);
   ADD ("/audit/unsigned-tail-tampered-refused", test_unsigned_tail_tampered_refused);
+  ADD ("/audit/verify-during-appends", test_verify_during_appends);
   ADD ("/audit/proofs", test_proofs);
   ADD ("/audit/export-time-range", test_export_time_range);
   ADD ("/audit/triggers-refuse-changes", test_triggers_refuse_changes);
