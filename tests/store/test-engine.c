@@ -165,7 +165,7 @@ gate_work (MzStore *store,
 
   while (g_atomic_int_get (&gate->queued) < gate->expected)
     g_usleep (1000);
-  g_usleep (50000);
+  g_usleep (200000);
   return TRUE;
 }
 
@@ -234,8 +234,10 @@ test_group_commit (void)
       g_free (clients[i].value);
     }
   g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t"), ==, N_THREADS);
-  /* The gate's own batch, then (almost always) one batch for all 32. */
-  g_assert_cmpint (e->commits, <=, 3);
+  /* The gate's own batch, then one batch for all 32 (a thread the
+   * scheduler held back past the gate may come in a batch of its own):
+   * far fewer commits than writes. */
+  g_assert_cmpint (e->commits, <=, 4);
   g_assert_cmpstr (mz_store_get_synchronous (e->store), ==, "FULL");
   engine_free (e);
 }
@@ -268,7 +270,7 @@ test_refusal_isolated (void)
     }
   g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t"), ==, N_THREADS);
   g_assert_cmpint (count_rows (e, "SELECT count(*) FROM refusals WHERE v = 'existing'"), ==, 1);
-  g_assert_cmpint (e->commits, <=, 3);
+  g_assert_cmpint (e->commits, <=, 4);
   g_assert_cmpint (e->rollbacks, ==, 0);
   engine_free (e);
 }
