@@ -77,8 +77,9 @@ char *mz_audit_hex (const guint8 *data, gsize len);
 gboolean mz_audit_unhex (const char *hex, guint8 *out, gsize len);
 
 /* Creates the audit tables and triggers if missing (in the caller's
- * transaction, or its own when there is none). */
-gboolean mz_audit_schema_ensure (sqlite3 *db, GError **error);
+ * transaction, or its own when there is none); a new log hashes with
+ * @hash_name. */
+gboolean mz_audit_schema_ensure (sqlite3 *db, const char *hash_name, GError **error);
 /* The hash algorithm and public key stored in the meta table. */
 gboolean mz_audit_meta_read (sqlite3           *db,
                              const MzHashAlgo **out_algo,

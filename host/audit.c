@@ -82,17 +82,37 @@ exec_sql (sqlite3    *db,
   return TRUE;
 }
 
+/* The hash is chosen when the log is created and never changes after. */
+static gboolean
+insert_meta (sqlite3    *db,
+             const char *hash_name,
+             GError    **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO audit_meta (name, value) VALUES ('format', 1), ('hash', ?)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return mz_audit_set_storage_error (error, db, "建表");
+  sqlite3_bind_text (stmt, 1, hash_name, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return mz_audit_set_storage_error (error, db, "建表");
+  return TRUE;
+}
+
 gboolean
-mz_audit_schema_ensure (sqlite3 *db,
-                        GError **error)
+mz_audit_schema_ensure (sqlite3    *db,
+                        const char *hash_name,
+                        GError    **error)
 {
   gboolean own_txn = sqlite3_get_autocommit (db) != 0;
 
   if (own_txn && !exec_sql (db, "BEGIN IMMEDIATE", "建表", error))
     return FALSE;
   if (!exec_sql (db, schema_sql, "建表", error) ||
-      !exec_sql (db, "INSERT OR IGNORE INTO audit_meta (name, value) VALUES ('format', 1), ('hash', 'sha256')",
-                 "建表", error))
+      !insert_meta (db, hash_name, error))
     {
       if (own_txn)
         sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
@@ -463,7 +483,14 @@ mz_audit_open (sqlite3              *db,
     return NULL;
   audit->key_id = mz_audit_key_id (audit->public_key);
 
-  if (!mz_audit_schema_ensure (db, error) || !check_public_key (audit, error))
+  if (options->hash != NULL && mz_hash_algo_lookup (options->hash) == NULL)
+    {
+      g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_INVALID,
+                   "审计日志不支持哈希算法“%s”，可用 sha256 或 sm3 [audit.hash.unknown]", options->hash);
+      return NULL;
+    }
+  if (!mz_audit_schema_ensure (db, options->hash != NULL ? options->hash : "sha256", error) ||
+      !check_public_key (audit, error))
     return NULL;
 
   if (sqlite3_prepare_v3 (db, "INSERT INTO audit_entries (seq, " MZ_AUDIT_ENTRY_COLUMNS ", leaf_hash, chain_hash)"

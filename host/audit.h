@@ -91,12 +91,15 @@ typedef struct _MzAudit MzAudit;
  *   as KEY_PATH.pub and in the database
  * @checkpoint_every: sign a checkpoint after this many new entries (0 = 1000)
  * @checkpoint_seconds: ... or when the last one is this old (0 = 60)
+ * @hash: the hash of a log created now: "sha256" (NULL) or "sm3"
+ *   (GB/T 32905); an existing log keeps the hash it was created with
  */
 typedef struct
 {
   const char *key_path;
   guint checkpoint_every;
   guint checkpoint_seconds;
+  const char *hash;
 } MzAuditOptions;
 
 /* Creates the audit tables in @db if they are missing and loads the key.

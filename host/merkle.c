@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "sha256.h"
+#include "sm3.h"
 
 /* libsodium's SHA-256 rather than GChecksum: no object per digest and
  * about twice as fast, which matters when verify hashes every entry. */
@@ -39,6 +40,20 @@ static const MzHashAlgo sha256_ni_algo = {
   .digest = sha256_ni_digest,
 };
 
+static void
+sm3_digest (const guint8 *data,
+            gsize         len,
+            guint8       *out)
+{
+  mz_sm3 (data, len, out);
+}
+
+static const MzHashAlgo sm3_algo = {
+  .name = "sm3",
+  .digest_size = MZ_SM3_DIGEST_SIZE,
+  .digest = sm3_digest,
+};
+
 /* The same digests either way; the CPU's SHA instructions when it has
  * them, since verify spends most of its time hashing. */
 const MzHashAlgo *
@@ -60,6 +75,8 @@ mz_hash_algo_lookup (const char *name)
 
   if (strcmp (name, "sha256") == 0)
     return mz_hash_algo_sha256 ();
+  if (strcmp (name, sm3_algo.name) == 0)
+    return &sm3_algo;
   return NULL;
 }
 

@@ -6,8 +6,8 @@
  * compact frontier (one subtree root per set bit of the size) that lets the
  * log append in O(log n) without keeping the tree.
  *
- * The hash is a small table so that SM3 (GB/T 32905) can follow SHA-256
- * without touching the tree code.
+ * The hash is a small table (SHA-256, or SM3 of GB/T 32905) so that the
+ * tree code does not depend on which.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -115,6 +115,60 @@ test_unusual_values (AuditFixture *f,
     }
 }
 
+/* A log created with SM3: the same checks, proofs and refusals. */
+static void
+test_sm3_log (AuditFixture *f,
+              gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  MzAuditOptions options = { .key_path = f->key_path, .hash = "md5" };
+  MzAuditVerifyResult result = { 0 };
+  g_autofree char *proof = NULL;
+  MzAudit *refused;
+
+  audit_fixture_close (f);
+  g_free (f->db_path);
+  f->db_path = g_build_filename (f->dir, "sm3.db", NULL);
+  g_assert_cmpint (sqlite3_open (f->db_path, &f->db), ==, SQLITE_OK);
+
+  refused = mz_audit_open (f->db, &options, &error);
+  g_assert_null (refused);
+  g_assert_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "md5"));
+  g_clear_error (&error);
+
+  options.hash = "sm3";
+  f->audit = mz_audit_open (f->db, &options, &error);
+  g_assert_no_error (error);
+  audit_test_append (f, 1, 30, 10);
+  g_assert_cmpint (count_rows (f->db, "SELECT count (*) FROM audit_meta WHERE name = 'hash' AND value = 'sm3'"), ==, 1);
+
+  /* Reopened without naming the hash, the log keeps SM3. */
+  g_clear_pointer (&f->audit, mz_audit_free);
+  options.hash = NULL;
+  f->audit = mz_audit_open (f->db, &options, &error);
+  g_assert_no_error (error);
+  audit_test_append (f, 31, 5, 5);
+  g_assert_cmpint (count_rows (f->db, "SELECT count (*) FROM audit_meta WHERE name = 'hash' AND value = 'sm3'"), ==, 1);
+
+  g_assert_true (mz_audit_verify (f->db, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result.entries, ==, 35);
+  g_assert_cmpint (result.checkpoints, ==, 4);
+  proof = mz_audit_proof (f->db, 17, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (proof, "\"hash\" : \"sm3\""));
+  g_assert_true (mz_audit_proof_check (proof, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  audit_fixture_close (f);
+  audit_test_sqlite3 (f, "DROP TRIGGER audit_entries_no_update;"
+                         "UPDATE audit_entries SET object_id = 7 WHERE seq = 23;");
+  g_assert_false (audit_test_verify (f, NULL, &result, &error));
+  g_assert_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_ALTERED);
+  g_assert_cmpint (result.first_bad_seq, ==, 23);
+}
+
 static void
 test_checkpoint_policy (AuditFixture *f,
                         gconstpointer data)
@@ -584,6 +638,7 @@ main (int   argc,
   ADD ("/audit/empty-and-missing-log", test_empty_and_missing_log);
   ADD ("/audit/unusual-values", test_unusual_values);
   ADD ("/audit/checkpoint-policy", test_checkpoint_policy);
+  ADD ("/audit/sm3-log", test_sm3_log);
   ADD ("/audit/key-created-private", test_key_created_private);
   ADD ("/audit/key-readable-refused", test_key_readable_refused);
   ADD ("/audit/key-other-refused", test_key_other_refused);

@@ -199,10 +199,31 @@ test_sha256_ni_matches_libsodium (void)
   g_assert_true (mz_hash_algo_sha256 ()->digest != mz_hash_algo_sha256_portable ()->digest);
 }
 
+/* GB/T 32905-2016 appendix A: "abc" and "abcd" sixteen times. */
+static void
+test_sm3_vectors (void)
+{
+  const MzHashAlgo *sm3 = mz_hash_algo_lookup ("sm3");
+  const char *sixteen = "abcdabcdabcdabcdabcdabcdabcdabcdabcdabcdabcdabcdabcdabcdabcdabcd";
+  guint8 out[32];
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+
+  g_assert_nonnull (sm3);
+  g_assert_cmpstr (sm3->name, ==, "sm3");
+  sm3->digest ((const guint8 *) "abc", 3, out);
+  a = to_hex (out);
+  g_assert_cmpstr (a, ==, "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+  sm3->digest ((const guint8 *) sixteen, strlen (sixteen), out);
+  b = to_hex (out);
+  g_assert_cmpstr (b, ==, "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732");
+}
+
 static void
 test_algo_lookup (void)
 {
   g_assert_true (mz_hash_algo_lookup ("sha256") == mz_hash_algo_sha256 ());
+  g_assert_nonnull (mz_hash_algo_lookup ("sm3"));
   g_assert_null (mz_hash_algo_lookup ("md5"));
 }
 
@@ -217,6 +238,7 @@ main (int   argc,
   g_test_add_func ("/merkle/frontier-matches-definition", test_frontier_matches_definition);
   g_test_add_func ("/merkle/inclusion-proofs", test_inclusion_proofs);
   g_test_add_func ("/merkle/algo-lookup", test_algo_lookup);
+  g_test_add_func ("/merkle/sm3-vectors", test_sm3_vectors);
   g_test_add_func ("/merkle/sha256-ni-matches-libsodium", test_sha256_ni_matches_libsodium);
   return g_test_run ();
 }
