@@ -9,12 +9,24 @@
 
 #include <string.h>
 
+/* T_j rotated left by j, as each round uses it. */
+static const guint32 t_rotated[64] = {
+  0x79cc4519, 0xf3988a32, 0xe7311465, 0xce6228cb, 0x9cc45197, 0x3988a32f, 0x7311465e, 0xe6228cbc,
+  0xcc451979, 0x988a32f3, 0x311465e7, 0x6228cbce, 0xc451979c, 0x88a32f39, 0x11465e73, 0x228cbce6,
+  0x9d8a7a87, 0x3b14f50f, 0x7629ea1e, 0xec53d43c, 0xd8a7a879, 0xb14f50f3, 0x629ea1e7, 0xc53d43ce,
+  0x8a7a879d, 0x14f50f3b, 0x29ea1e76, 0x53d43cec, 0xa7a879d8, 0x4f50f3b1, 0x9ea1e762, 0x3d43cec5,
+  0x7a879d8a, 0xf50f3b14, 0xea1e7629, 0xd43cec53, 0xa879d8a7, 0x50f3b14f, 0xa1e7629e, 0x43cec53d,
+  0x879d8a7a, 0x0f3b14f5, 0x1e7629ea, 0x3cec53d4, 0x79d8a7a8, 0xf3b14f50, 0xe7629ea1, 0xcec53d43,
+  0x9d8a7a87, 0x3b14f50f, 0x7629ea1e, 0xec53d43c, 0xd8a7a879, 0xb14f50f3, 0x629ea1e7, 0xc53d43ce,
+  0x8a7a879d, 0x14f50f3b, 0x29ea1e76, 0x53d43cec, 0xa7a879d8, 0x4f50f3b1, 0x9ea1e762, 0x3d43cec5,
+};
+
+/* Only called with constant 0 < n < 32. */
 static inline guint32
 rotl (guint32 x,
       guint   n)
 {
-  n &= 31;
-  return n == 0 ? x : (x << n) | (x >> (32 - n));
+  return (x << n) | (x >> (32 - n));
 }
 
 static inline guint32
@@ -45,25 +57,29 @@ sm3_block (guint32      *v,
   for (int j = 0; j < 64; j++)
     w1[j] = w[j] ^ w[j + 4];
 
-  for (int j = 0; j < 64; j++)
-    {
-      guint32 t = j < 16 ? 0x79cc4519 : 0x7a879d8a;
-      guint32 ss1 = rotl (rotl (a, 12) + e + rotl (t, (guint) j), 7);
-      guint32 ss2 = ss1 ^ rotl (a, 12);
-      guint32 ff = j < 16 ? (a ^ b ^ c) : ((a & b) | (a & c) | (b & c));
-      guint32 gg = j < 16 ? (e ^ f ^ g) : ((e & f) | (~e & g));
-      guint32 tt1 = ff + d + ss2 + w1[j];
-      guint32 tt2 = gg + h + ss1 + w[j];
-
-      d = c;
-      c = rotl (b, 9);
-      b = a;
-      a = tt1;
-      h = g;
-      g = rotl (f, 19);
-      f = e;
-      e = p0 (tt2);
-    }
+  /* The two halves differ only in FF and GG; separate loops keep the
+   * rounds free of branches. */
+#define SM3_ROUND(j, ff, gg) \
+  G_STMT_START { \
+    guint32 a12 = rotl (a, 12); \
+    guint32 ss1 = rotl (a12 + e + t_rotated[j], 7); \
+    guint32 ss2 = ss1 ^ a12; \
+    guint32 tt1 = (ff) + d + ss2 + w1[j]; \
+    guint32 tt2 = (gg) + h + ss1 + w[j]; \
+    d = c; \
+    c = rotl (b, 9); \
+    b = a; \
+    a = tt1; \
+    h = g; \
+    g = rotl (f, 19); \
+    f = e; \
+    e = p0 (tt2); \
+  } G_STMT_END
+  for (int j = 0; j < 16; j++)
+    SM3_ROUND (j, a ^ b ^ c, e ^ f ^ g);
+  for (int j = 16; j < 64; j++)
+    SM3_ROUND (j, (a & b) | (a & c) | (b & c), (e & f) | (~e & g));
+#undef SM3_ROUND
 
   v[0] ^= a;
   v[1] ^= b;
