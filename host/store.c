@@ -718,6 +718,10 @@ mz_store_backup (MzStore    *store,
       if (rc == SQLITE_DONE)
         rc = sqlite3_errcode (out);
     }
+  /* The copy carries the WAL flag of the original; a backup is better one
+   * self-contained file, readable even from read-only media. */
+  if (rc == SQLITE_OK || rc == SQLITE_DONE)
+    rc = sqlite3_exec (out, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
   if (rc != SQLITE_OK && rc != SQLITE_DONE)
     mz_store_set_error (out, rc, "备份", error);
   sqlite3_close_v2 (src);

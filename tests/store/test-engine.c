@@ -409,6 +409,11 @@ test_backup (void)
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 10);
   sqlite3_finalize (stmt);
+  /* One self-contained file, not a WAL database. */
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "delete");
+  sqlite3_finalize (stmt);
   sqlite3_close (db);
   engine_free (e);
 }
