@@ -418,6 +418,31 @@ test_backup (void)
   engine_free (e);
 }
 
+/* Readers see committed data and cannot write. */
+static void
+test_readers_read_only (void)
+{
+  Engine *e = engine_new (NULL);
+  g_autoptr (GError) error = NULL;
+  sqlite3 *pooled;
+  sqlite3 *own;
+
+  g_assert_true (mz_store_write (e->store, insert_work, NULL, "r1", &error));
+  pooled = mz_store_reader_acquire (e->store, &error);
+  g_assert_no_error (error);
+  own = mz_store_open_reader (e->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_exec (pooled, "INSERT INTO t (v) VALUES ('no')", NULL, NULL, NULL), !=, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (own, "DELETE FROM t", NULL, NULL, NULL), !=, SQLITE_OK);
+  mz_store_reader_release (e->store, pooled);
+  /* The pool hands the same connection out again. */
+  g_assert_true (mz_store_reader_acquire (e->store, &error) == pooled);
+  mz_store_reader_release (e->store, pooled);
+  sqlite3_close_v2 (own);
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t WHERE v = 'r1'"), ==, 1);
+  engine_free (e);
+}
+
 static void
 test_synchronous_off_refused (void)
 {
@@ -441,6 +466,7 @@ main (int   argc,
   g_test_add_func ("/store/engine/full-disk", test_full_disk);
   g_test_add_func ("/store/engine/full-disk/subprocess", test_full_disk_subprocess);
   g_test_add_func ("/store/engine/backup", test_backup);
+  g_test_add_func ("/store/engine/readers-read-only", test_readers_read_only);
   g_test_add_func ("/store/engine/synchronous-off-refused", test_synchronous_off_refused);
   return g_test_run ();
 }
