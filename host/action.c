@@ -85,7 +85,15 @@ mz_action_set_text (MzAction   *action,
                                  action->kind->def->fields[index].label, "type",
                                  "不是文本类字段，应使用 action_set_int64");
     }
-  if (value != NULL && !mz_value_parse (&action->kind->def->fields[index], value, action->today, &v, error))
+  if (value != NULL && action->kind->def->fields[index].type == MZ_FIELD_ID_NUMBER)
+    {
+      g_autofree char *today = action->today != NULL ? g_strdup (action->today)
+                                                     : mz_services_today (action->services);
+
+      if (!mz_value_parse (&action->kind->def->fields[index], value, today, &v, error))
+        return FALSE;
+    }
+  else if (value != NULL && !mz_value_parse (&action->kind->def->fields[index], value, NULL, &v, error))
     return FALSE;
   mz_record_take (action->after, (guint) index, &v);
   return TRUE;

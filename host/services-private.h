@@ -23,7 +23,6 @@ struct _MzServices
   GTimeZone *office_tz;
   GHashTable *roles;        /* role → GStrv of permission patterns */
   char *salt;               /* hex; keys the hashes of personal values in audit changes */
-  crypto_auth_hmacsha256_state salt_hmac;  /* HMAC keyed by @salt, copied per value */
   char *office_id;
   char *audit_key_path;
 };
@@ -63,7 +62,7 @@ gboolean mz_declare_report (MzPlugin *self, const MzReportDef *report, GError **
 
 /* --- workflow.c ---------------------------------------------------------- */
 
-/* "hmac:<16 hex>" of @value keyed by the office salt: lets an auditor see
+/* "mac:<16 hex>" of @value keyed by the office salt: lets an auditor see
  * that a personal value changed (and match equal values) without seeing it. */
 char *mz_services_hash_personal (MzServices *services, const char *value);
 
@@ -90,7 +89,7 @@ struct _MzAction
   MzRecord *input;         /* the validated inputs */
   MzRecord *after;         /* the record being written */
   gboolean in_effect;      /* action_set_* and sequences only in effects */
-  const char *today;
+  const char *today;        /* office-local date if the inputs needed it, or NULL */
 };
 
 const char *mz_action_get_name (MzAction *action);

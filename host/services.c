@@ -309,8 +309,6 @@ setup_tables (MzStore *store,
   if (rc == SQLITE_ROW)
     {
       services->salt = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      crypto_auth_hmacsha256_init (&services->salt_hmac, (const guchar *) services->salt,
-                                   strlen (services->salt));
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW)
@@ -601,16 +599,17 @@ char *
 mz_services_hash_personal (MzServices *services,
                            const char *value)
 {
-  crypto_auth_hmacsha256_state state = services->salt_hmac;
-  guchar mac[crypto_auth_hmacsha256_BYTES];
+  guchar mac[crypto_generichash_BYTES_MIN];
   char hex[2 * 8 + 1];
 
   if (value == NULL)
     return NULL;
-  crypto_auth_hmacsha256_update (&state, (const guchar *) value, strlen (value));
-  crypto_auth_hmacsha256_final (&state, mac);
+  /* Keyed BLAKE2b: a MAC like HMAC-SHA256, several times cheaper, and
+   * this runs in the writer for every personal value an action changes. */
+  crypto_generichash (mac, sizeof mac, (const guchar *) value, strlen (value),
+                      (const guchar *) services->salt, strlen (services->salt));
   sodium_bin2hex (hex, sizeof hex, mac, 8);
-  return g_strconcat ("hmac:", hex, NULL);
+  return g_strconcat ("mac:", hex, NULL);
 }
 
 gboolean

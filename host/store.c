@@ -40,6 +40,7 @@ struct _MzStore
 
   sqlite3 *writer;              /* used by the writer thread only */
   GHashTable *statements;       /* SQL text → sqlite3_stmt *, writer only */
+  GHashTable *by_address;       /* caller's SQL pointer → the same statements */
   GThread *thread;
 
   GMutex lock;                  /* guards queue, closing and every job's done/ok/error */
@@ -459,7 +460,16 @@ mz_store_prepare (MzStore    *store,
 
   g_return_val_if_fail (g_thread_self () == store->thread, NULL);
 
-  stmt = g_hash_table_lookup (store->statements, sql);
+  /* Most callers pass the same constant or per-kind string every time:
+   * look it up by address first, confirmed against the statement's text
+   * (an address can be reused by another string), then by content. */
+  stmt = g_hash_table_lookup (store->by_address, sql);
+  if (stmt == NULL || strcmp (sqlite3_sql (stmt), sql) != 0)
+    {
+      stmt = g_hash_table_lookup (store->statements, sql);
+      if (stmt != NULL)
+        g_hash_table_insert (store->by_address, (gpointer) sql, stmt);
+    }
   if (stmt != NULL)
     {
       sqlite3_reset (stmt);
@@ -473,6 +483,7 @@ mz_store_prepare (MzStore    *store,
       return NULL;
     }
   g_hash_table_insert (store->statements, g_strdup (sql), stmt);
+  g_hash_table_insert (store->by_address, (gpointer) sql, stmt);
   return stmt;
 }
 
@@ -532,6 +543,7 @@ mz_store_open (const MzStoreOptions *options,
   store->busy_timeout_ms = options->busy_timeout_ms != 0 ? options->busy_timeout_ms : 5000;
   store->max_batch = options->max_batch != 0 ? options->max_batch : 256;
   store->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+  store->by_address = g_hash_table_new (g_direct_hash, g_direct_equal);
   store->readers = g_ptr_array_new ();
   g_mutex_init (&store->lock);
   g_cond_init (&store->work_cond);
@@ -569,6 +581,7 @@ mz_store_close (MzStore *store)
       g_mutex_unlock (&store->lock);
       g_thread_join (store->thread);
     }
+  g_hash_table_destroy (store->by_address);
   g_hash_table_destroy (store->statements);
   for (guint i = 0; i < store->readers->len; i++)
     sqlite3_close_v2 (g_ptr_array_index (store->readers, i));

@@ -149,7 +149,6 @@ act_prepare (MzActJob *job,
       return FALSE;
     }
 
-  job->today = mz_services_today (services);
   job->input = mz_record_new (job->kind);
   job->supplied = g_new0 (gboolean, job->kind->n_fields + 1);
   if (req->inputs == NULL)
@@ -166,6 +165,9 @@ act_prepare (MzActJob *job,
                                    "unknown", index < 0 ? "记录类型 %s 没有此字段"
                                                         : "操作「%s」不接受此字段",
                                    index < 0 ? job->kind->qualified : job->def->label);
+      /* Only ID numbers need today (a birth date may not be in the future). */
+      if (job->today == NULL && job->kind->def->fields[index].type == MZ_FIELD_ID_NUMBER)
+        job->today = mz_services_today (services);
       if (!mz_value_parse (&job->kind->def->fields[index], value != NULL ? value : "",
                            job->today, &v, error))
         return FALSE;

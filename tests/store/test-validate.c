@@ -36,6 +36,7 @@ static const BadInput bad_inputs[] = {
   { "urgent", "maybe", MZ_FIELD_ERROR_FORMAT, "[field.boolean.format]" },
   { "person_id", "440524188001010015", MZ_FIELD_ERROR_CHECKSUM, "[field.id_number.checksum]" },
   { "person_id", "44052418800101001", MZ_FIELD_ERROR_FORMAT, NULL },
+  { "person_id", "44052420990101001X", MZ_FIELD_ERROR_RANGE, NULL },
   { "org", "51100000500000024G", MZ_FIELD_ERROR_CHECKSUM, NULL },
   { "division", "12345", MZ_FIELD_ERROR_FORMAT, NULL },
   { "parent", "x1", MZ_FIELD_ERROR_FORMAT, "[field.reference.format]" },

@@ -97,7 +97,7 @@ test_end_to_end (void)
   /* Personal values are never in the audit log in clear. */
   g_assert_null (strstr (audit, ID_A));
   g_assert_null (strstr (audit, "张三"));
-  g_assert_nonnull (strstr (audit, "hmac:"));
+  g_assert_nonnull (strstr (audit, "mac:"));
   assert_audit_verifies (fx, 3);
   store_fixture_free (fx);
 }
