@@ -466,6 +466,10 @@ mz_store_prepare (MzStore    *store,
   stmt = g_hash_table_lookup (store->by_address, sql);
   if (stmt == NULL || strcmp (sqlite3_sql (stmt), sql) != 0)
     {
+      /* SQL built afresh per call lives at ever new addresses: keep the
+       * address table bounded by forgetting it all now and then. */
+      if (g_hash_table_size (store->by_address) > 4 * g_hash_table_size (store->statements) + 64)
+        g_hash_table_remove_all (store->by_address);
       stmt = g_hash_table_lookup (store->statements, sql);
       if (stmt != NULL)
         g_hash_table_insert (store->by_address, (gpointer) sql, stmt);

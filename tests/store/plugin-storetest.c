@@ -78,6 +78,42 @@ approve_guard (MzAction *action,
 }
 
 static gboolean
+first_found (const MzRecord *record,
+             gpointer        user_data)
+{
+  *(gint64 *) user_data = host->record_id (record);
+  return FALSE;
+}
+
+/* Test rule exercising action_find inside the transaction: a note of
+ * "exclusive" is refused while another application of the same category
+ * is still open. */
+static gboolean
+apply_guard (MzAction *action,
+             gpointer  user_data,
+             GError  **error)
+{
+  const MzRecord *input = host->action_input (action);
+  const char *category = host->record_get_text (input, "category");
+  const char *note = host->record_get_text (input, "note");
+  const char *const open[] = { "applied", NULL };
+  gint64 other = 0;
+
+  if (category == NULL)
+    return TRUE;
+  {
+    const MzCondition same[] = { { "category", MZ_OP_EQ, category }, { NULL, 0, NULL } };
+
+    if (!host->action_find (action, "case", same, open, first_found, &other, error))
+      return FALSE;
+  }
+  if (other != 0 && g_strcmp0 (note, "exclusive") == 0)
+    return mz_rule_refuse (error, "storetest.not_exclusive",
+                           "同类别已有办理中的申请 #%" G_GINT64_FORMAT "（测试规则）", other);
+  return TRUE;
+}
+
+static gboolean
 approve_effect (MzAction *action,
                 gpointer  user_data,
                 GError  **error)
@@ -93,7 +129,7 @@ approve_effect (MzAction *action,
 
 static const MzActionDef case_actions[] = {
   { .name = "apply", .label = "申请", .flags = MZ_ACTION_CREATE, .to = "applied",
-    .permission = "storetest.apply", .inputs = apply_inputs },
+    .permission = "storetest.apply", .inputs = apply_inputs, .guard = apply_guard },
   { .name = "review", .label = "审核", .from = from_applied, .to = "reviewed",
     .permission = "storetest.review", .inputs = note_input },
   { .name = "approve", .label = "批准", .from = from_reviewed, .to = "approved",

@@ -198,6 +198,27 @@ test_guard_and_sequence (void)
   store_fixture_free (fx);
 }
 
+/* A guard that looks at other records inside the transaction. */
+static void
+test_guard_finds (void)
+{
+  StoreFixture *fx = store_fixture_new (NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (store_test_act (fx, "alice", "clerk", "apply", 0, 0, NULL, NULL, &error,
+                                 "name", "甲", "category", "tekun", "note", "exclusive", NULL));
+  g_assert_no_error (error);
+  g_assert_false (store_test_act (fx, "alice", "clerk", "apply", 0, 0, NULL, NULL, &error,
+                                  "name", "乙", "category", "tekun", "note", "exclusive", NULL));
+  g_assert_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "#1"));
+  g_clear_error (&error);
+  g_assert_true (store_test_act (fx, "alice", "clerk", "apply", 0, 0, NULL, NULL, &error,
+                                 "name", "丙", "category", "dibao", "note", "exclusive", NULL));
+  g_assert_no_error (error);
+  store_fixture_free (fx);
+}
+
 static void
 test_unique_key (void)
 {
@@ -521,6 +542,7 @@ main (int   argc,
   g_test_add_func ("/store/workflow/stale-and-reason", test_stale_and_reason);
   g_test_add_func ("/store/workflow/guard-and-sequence", test_guard_and_sequence);
   g_test_add_func ("/store/workflow/unique-key", test_unique_key);
+  g_test_add_func ("/store/workflow/guard-finds", test_guard_finds);
   g_test_add_func ("/store/workflow/system-action", test_system_action);
   g_test_add_func ("/store/workflow/act-all", test_act_all);
   g_test_add_func ("/store/workflow/changes-json", test_changes_json);
