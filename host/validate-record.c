@@ -158,9 +158,12 @@ mz_value_check_number (const MzFieldDef *field,
                        gint64            number,
                        GError          **error)
 {
-  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, number);
+  char text[24];
   gint64 lo, hi;
 
+  /* A stack buffer, not an allocation: every number of every action comes
+   * through here, and the text is only shown when the number is refused. */
+  g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, number);
   number_bounds (field, &lo, &hi);
   if (field->type == MZ_FIELD_MONEY && number < 0 && lo >= 0)
     return refuse (error, field, MZ_FIELD_ERROR_RANGE, "money.negative", text, "金额不能为负数");

@@ -519,7 +519,12 @@ append_change_value (MzServices       *services,
   else if (mz_field_type_is_text (f->type))
     append_json_string (out, v->text);
   else
-    g_string_append_printf (out, "%" G_GINT64_FORMAT, v->number);
+    {
+      char digits[24];
+
+      g_snprintf (digits, sizeof digits, "%" G_GINT64_FORMAT, v->number);
+      g_string_append (out, digits);
+    }
 }
 
 /* {"state": [before, after], "field": [before, after], …} for what
@@ -554,8 +559,12 @@ changes_json (MzActJob       *job,
 
       if (mz_value_equal (old, &after->values[i]))
         continue;
-      /* Field names are validated identifiers: no escaping needed. */
-      g_string_append_printf (out, "%s\"%s\":[", sep, f->name);
+      /* Field names are validated identifiers: no escaping needed.
+       * Plain appends, not printf: this runs for every changed field. */
+      g_string_append (out, sep);
+      g_string_append_c (out, '"');
+      g_string_append (out, f->name);
+      g_string_append (out, "\":[");
       append_change_value (job->services, out, f, old);
       g_string_append_c (out, ',');
       append_change_value (job->services, out, f, &after->values[i]);
