@@ -28,6 +28,7 @@ typedef struct
   gboolean done;
   gboolean ok;
   GError *error;
+  GMutex done_lock;   /* guards @done; @ok and @error are written before it */
   GCond cond;         /* signalled once @done: wakes this caller only */
 } MzStoreJob;
 
@@ -43,8 +44,9 @@ struct _MzStore
   GHashTable *by_address;       /* caller's SQL pointer → the same statements */
   GThread *thread;
 
-  GMutex lock;                  /* guards queue, closing and every job's done/ok/error */
+  GMutex lock;                  /* guards queue, closing, writer_idle and the counts */
   GCond work_cond;              /* the writer waits here for work */
+  gboolean writer_idle;         /* the writer is (about to be) waiting on work_cond */
   GQueue queue;
   gboolean closing;
   MzStoreHooks hooks;
@@ -357,7 +359,11 @@ writer_thread (gpointer data)
       MzStoreJob *head;
 
       while (g_queue_is_empty (&store->queue) && !store->closing)
-        g_cond_wait (&store->work_cond, &store->lock);
+        {
+          store->writer_idle = TRUE;
+          g_cond_wait (&store->work_cond, &store->lock);
+        }
+      store->writer_idle = FALSE;
       if (g_queue_is_empty (&store->queue))
         break;
 
@@ -376,16 +382,23 @@ writer_thread (gpointer data)
       else
         run_batch (store, jobs);
 
-      g_mutex_lock (&store->lock);
-      store->n_batches++;
-      store->n_units += jobs->len;
+      /* Each caller is woken under its own job's lock, not the store's:
+       * woken while the writer held the store's lock, every caller went
+       * back to sleep on that lock and had to be woken a second time.
+       * A job may be gone as soon as its lock is released. */
       for (guint i = 0; i < jobs->len; i++)
         {
           MzStoreJob *job = g_ptr_array_index (jobs, i);
 
+          g_mutex_lock (&job->done_lock);
           job->done = TRUE;
           g_cond_signal (&job->cond);
+          g_mutex_unlock (&job->done_lock);
         }
+
+      g_mutex_lock (&store->lock);
+      store->n_batches++;
+      store->n_units += jobs->len;
     }
   g_mutex_unlock (&store->lock);
   return NULL;
@@ -406,13 +419,24 @@ submit (MzStore    *store,
                    "存储正在关闭，不再接受操作 [store.closed]");
       return FALSE;
     }
+  g_mutex_init (&job->done_lock);
   g_cond_init (&job->cond);
   g_queue_push_tail (&store->queue, job);
-  g_cond_signal (&store->work_cond);
-  while (!job->done)
-    g_cond_wait (&job->cond, &store->lock);
+  /* Signalling costs a system call even when nobody waits: while the
+   * writer is busy it takes everything queued when it looks again. */
+  if (store->writer_idle)
+    {
+      store->writer_idle = FALSE;
+      g_cond_signal (&store->work_cond);
+    }
   g_mutex_unlock (&store->lock);
+
+  g_mutex_lock (&job->done_lock);
+  while (!job->done)
+    g_cond_wait (&job->cond, &job->done_lock);
+  g_mutex_unlock (&job->done_lock);
   g_cond_clear (&job->cond);
+  g_mutex_clear (&job->done_lock);
 
   if (!job->ok)
     {
