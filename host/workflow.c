@@ -649,7 +649,8 @@ run_action (MzActJob *job,
 }
 
 /* Audit entries name the action "<plugin>.<kind>.<action>", prefixed by
- * the bulk operation ("import.") when it came through act_all. */
+ * the bulk operation ("import.") when it came through act_all.  Joined
+ * with g_strconcat: this runs in the writer for every action. */
 static gboolean
 audit_job (MzActJob     *job,
            const char   *outcome,
@@ -659,13 +660,13 @@ audit_job (MzActJob     *job,
   const MzActRequest *req = job->request;
   const MzActor *actor = req->actor;
   g_autofree char *action = NULL;
-  g_autofree char *object_kind = g_strdup_printf ("%s.%s", req->plugin != NULL ? req->plugin : "",
-                                                  req->kind != NULL ? req->kind : "");
+  g_autofree char *object_kind = g_strconcat (req->plugin != NULL ? req->plugin : "", ".",
+                                              req->kind != NULL ? req->kind : "", NULL);
   MzAuditEntry entry = { 0 };
 
-  action = g_strdup_printf ("%s%s%s.%s", job->audit_action != NULL ? job->audit_action : "",
-                            job->audit_action != NULL ? "." : "", object_kind,
-                            req->action != NULL ? req->action : "");
+  action = g_strconcat (job->audit_action != NULL ? job->audit_action : "",
+                        job->audit_action != NULL ? "." : "", object_kind, ".",
+                        req->action != NULL ? req->action : "", NULL);
   entry.plugin = job->kind != NULL ? job->kind->plugin->name : "host";
   if (job->kind != NULL && job->kind->plugin->descriptor != NULL)
     entry.plugin_version = job->kind->plugin->descriptor->version;
