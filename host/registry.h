@@ -103,6 +103,9 @@ gboolean mz_services_audit (MzServices *services, const MzAuditEntry *entry, GEr
  * minzhengd: entries written before a quiet spell get their checkpoint
  * without waiting for the next write).  Durable when it returns. */
 gboolean mz_services_checkpoint (MzServices *services, GError **error);
+/* [audit] checkpoint_seconds (default 60): how often minzhengd calls
+ * mz_services_checkpoint. */
+guint mz_services_get_checkpoint_seconds (MzServices *services);
 
 /* --- kinds (schema.c) ------------------------------------------------------ */
 

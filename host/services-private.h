@@ -25,6 +25,7 @@ struct _MzServices
   char *salt;               /* hex; keys the hashes of personal values in audit changes */
   char *office_id;
   char *audit_key_path;
+  guint checkpoint_seconds; /* [audit] checkpoint_seconds, for minzhengd's timer */
 };
 
 /* A plugin handle always carries its services once attached; calling

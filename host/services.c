@@ -5,12 +5,14 @@
  */
 #include "mz-config.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include <sodium.h>
 
-#include "report.h"
+#include "audit-private.h"
 #include "log.h"
+#include "report.h"
 #include "services-private.h"
 
 #define MZ_DEFAULT_TIMEZONE "Asia/Shanghai"
@@ -270,9 +272,27 @@ open_audit (MzStore *store,
             GError **error)
 {
   MzOpenAudit *open = data;
+  const MzHashAlgo *algo = NULL;
+  guint8 public_key[crypto_sign_PUBLICKEYBYTES];
+  gboolean has_key = FALSE;
 
   open->services->audit = mz_audit_open (db, &open->options, error);
-  return open->services->audit != NULL;
+  if (open->services->audit == NULL)
+    return FALSE;
+  if (open->options.hash == NULL)
+    return TRUE;
+  if (!mz_audit_meta_read (db, &algo, public_key, &has_key, error))
+    return FALSE;
+  if (g_strcmp0 (algo->name, open->options.hash) != 0)
+    {
+      g_set_error (error, MZ_CONFIG_ERROR, MZ_CONFIG_ERROR_INVALID_VALUE,
+                   "%s：[audit] hash=%s 与已有审计日志的哈希算法 %s 不同；日志建立后不能更换算法，"
+                   "请改回 %s 或删去此键 [config.audit.hash_mismatch]",
+                   mz_config_get_origin (open->services->config), open->options.hash,
+                   algo->name, algo->name);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* The salt that keys hashes of personal values in audit changes is made
@@ -359,6 +379,27 @@ audit_key_path (MzConfig *config)
   return g_build_filename (dir, path, NULL);
 }
 
+/* The database's directory is created here, for minzhengd and every mzctl
+ * command alike, so that a fresh office needs no step by hand; 0700
+ * because it holds personal data and the office key. */
+static gboolean
+make_store_directory (MzConfig  *config,
+                      GError   **error)
+{
+  g_autofree char *dir = g_path_get_dirname (mz_config_get_store_path (config));
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "无法建立数据库目录 %s（%s），它由 %s 的 [store] path 指定：请建立该目录或授予写权限 "
+                   "[store.directory]", dir, g_strerror (saved), mz_config_get_origin (config));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 MzServices *
 mz_services_new (MzConfig *config,
                  GError  **error)
@@ -368,6 +409,7 @@ mz_services_new (MzConfig *config,
   g_autofree char *tz = NULL;
   g_autofree char *sync = NULL;
   g_autofree char *key_path = NULL;
+  g_autofree char *hash = NULL;
   MzStoreOptions store_options = { 0 };
   MzOpenAudit open = { 0 };
   MzStoreHooks hooks = { before_commit, after_rollback, NULL };
@@ -405,6 +447,8 @@ mz_services_new (MzConfig *config,
   if (!config_uint (config, "store", "busy_timeout_ms", 5000, &store_options.busy_timeout_ms, error)
       || !config_uint (config, "store", "max_batch", 256, &store_options.max_batch, error))
     return NULL;
+  if (!make_store_directory (config, error))
+    return NULL;
   services->store = mz_store_open (&store_options, error);
   if (services->store == NULL)
     return NULL;
@@ -413,10 +457,22 @@ mz_services_new (MzConfig *config,
   services->audit_key_path = g_strdup (key_path);
   open.services = services;
   open.options.key_path = key_path;
+  hash = g_key_file_get_string (kf, "audit", "hash", NULL);
+  if (hash != NULL)
+    g_strstrip (hash);
+  if (hash != NULL && mz_hash_algo_lookup (hash) == NULL)
+    {
+      g_set_error (error, MZ_CONFIG_ERROR, MZ_CONFIG_ERROR_INVALID_VALUE,
+                   "%s：[audit] hash=%s 不是支持的哈希算法，应为 sha256 或 sm3 [config.audit.hash]",
+                   mz_config_get_origin (config), hash);
+      return NULL;
+    }
+  open.options.hash = hash;
   if (!config_uint (config, "audit", "checkpoint_every", 1000, &open.options.checkpoint_every, error)
       || !config_uint (config, "audit", "checkpoint_seconds", 60, &open.options.checkpoint_seconds, error)
       || !mz_store_run_exclusive (services->store, open_audit, &open, error))
     return NULL;
+  services->checkpoint_seconds = open.options.checkpoint_seconds != 0 ? open.options.checkpoint_seconds : 60;
   hooks.data = services;
   mz_store_set_hooks (services->store, &hooks);
   if (!mz_store_write (services->store, setup_tables, NULL, services, error))
@@ -444,6 +500,13 @@ due_checkpoint (MzStore *store,
   MzServices *services = data;
 
   return mz_audit_checkpoint (services->audit, mz_services_now (services), FALSE, error);
+}
+
+guint
+mz_services_get_checkpoint_seconds (MzServices *services)
+{
+  g_return_val_if_fail (services != NULL, 0);
+  return services->checkpoint_seconds;
 }
 
 gboolean
