@@ -13,7 +13,9 @@
  *   marriage.qualified_rate      登记合格率: of the registrations of the period,
  *                                 those not since annulled (宣告婚姻无效) or
  *                                 revoked (撤销婚姻) by a court for a defect
- * Rates are per mille, truncated, shown with one decimal.
+ * Rates are per mille, truncated, shown with one decimal; a rate over
+ * nothing (no matter concluded, no registration) is left out of the
+ * figures and the sentence says there was nothing to measure.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -89,10 +91,12 @@ marriage_report_build (MzReport   *report,
                                        figures.reissued_marriage, 0, "对");
   mz_marriage_host->report_add_figure (report, "marriage.reissued_divorce", "补发离婚证",
                                        figures.reissued_divorce, 0, "对");
-  mz_marriage_host->report_add_figure (report, "marriage.on_time_rate", "按时办结率",
-                                       figures.on_time_permille, 1, "%");
-  mz_marriage_host->report_add_figure (report, "marriage.qualified_rate", "登记合格率",
-                                       figures.qualified_permille, 1, "%");
+  if (figures.on_time_permille >= 0)
+    mz_marriage_host->report_add_figure (report, "marriage.on_time_rate", "按时办结率",
+                                         figures.on_time_permille, 1, "%");
+  if (figures.qualified_permille >= 0)
+    mz_marriage_host->report_add_figure (report, "marriage.qualified_rate", "登记合格率",
+                                         figures.qualified_permille, 1, "%");
   sentence = mz_marriage_report_sentence (&figures);
   mz_marriage_host->report_set_sentence (report, sentence);
   return TRUE;

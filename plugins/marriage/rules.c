@@ -352,7 +352,7 @@ mz_marriage_rate_permille (gint64 part, gint64 whole)
   g_return_val_if_fail (part >= 0 && whole >= 0 && part <= whole, 0);
 
   if (whole == 0)
-    return 1000;
+    return -1;
   return part * 1000 / whole;
 }
 
@@ -364,6 +364,21 @@ mz_marriage_rate_format (gint64 permille)
   return g_strdup_printf ("%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT, permille / 10, permille % 10);
 }
 
+/* A rate over nothing is not 100%: with nothing to measure (@permille < 0)
+ * the sentence says so instead of giving a figure. */
+static char *
+rate_phrase (const char *label,
+             gint64      permille,
+             const char *none)
+{
+  g_autofree char *rate = NULL;
+
+  if (permille < 0)
+    return g_strdup (none);
+  rate = mz_marriage_rate_format (permille);
+  return g_strdup_printf ("%s%s%%", label, rate);
+}
+
 char *
 mz_marriage_report_sentence (const MzMarriageFigures *figures)
 {
@@ -372,11 +387,11 @@ mz_marriage_report_sentence (const MzMarriageFigures *figures)
 
   g_return_val_if_fail (figures != NULL, NULL);
 
-  on_time = mz_marriage_rate_format (figures->on_time_permille);
-  qualified = mz_marriage_rate_format (figures->qualified_permille);
+  on_time = rate_phrase ("按时办结率", figures->on_time_permille, "本期无办结事项，不计按时办结率");
+  qualified = rate_phrase ("登记合格率", figures->qualified_permille, "本期无结婚登记，不计登记合格率");
   return g_strdup_printf ("窗口共办理结婚登记%" G_GINT64_FORMAT "对，离婚登记%" G_GINT64_FORMAT
                           "对，补发结婚登记%" G_GINT64_FORMAT "对，补发离婚登记%" G_GINT64_FORMAT
-                          "对，按时办结率%s%%，登记合格率%s%%。",
+                          "对，%s，%s。",
                           figures->registered, figures->divorced, figures->reissued_marriage,
                           figures->reissued_divorce, on_time, qualified);
 }

@@ -174,8 +174,9 @@ gboolean mz_marriage_certificate_check (const char *number,
 
 /* --- report arithmetic ------------------------------------------------------ */
 
-/* @part of @whole in per mille, truncated (so 100% means every one); 1000
- * when @whole is 0 (nothing was handled late or defective). */
+/* @part of @whole in per mille, truncated (so 100% means every one); -1
+ * when @whole is 0: a rate over nothing is undefined, and the report omits
+ * the figure and says so in its sentence. */
 gint64 mz_marriage_rate_permille (gint64 part, gint64 whole);
 
 /* "100", "99.5": a per-mille value as a percentage for the sentence. */
@@ -191,8 +192,8 @@ typedef struct
   gint64 divorced;
   gint64 reissued_marriage;
   gint64 reissued_divorce;
-  gint64 on_time_permille;
-  gint64 qualified_permille;
+  gint64 on_time_permille;    /* -1: nothing concluded in the period */
+  gint64 qualified_permille;  /* -1: no registration in the period */
 } MzMarriageFigures;
 
 /* The sentence the office pastes into its work report. */

@@ -331,6 +331,16 @@ test_demo_import (HostFixture *f, gconstpointer data)
   g_assert_cmpstr (marriage_section (doc)->sentence, ==,
                    "窗口共办理结婚登记1062对，离婚登记278对，补发结婚登记249对，补发离婚登记57对，"
                    "按时办结率100%，登记合格率100%。");
+
+  /* A period without any matter: counts of 0, no rate figures (a rate over
+   * nothing is undefined), and a sentence that says so. */
+  g_clear_pointer (&doc, mz_report_doc_free);
+  doc = run_report (f, "2019-01-01", "2019-06-30");
+  g_assert_cmpint (figure (doc, "marriage.registered", NULL), ==, 0);
+  g_assert_cmpint (marriage_section (doc)->figures->len, ==, 4);
+  g_assert_cmpstr (marriage_section (doc)->sentence, ==,
+                   "窗口共办理结婚登记0对，离婚登记0对，补发结婚登记0对，补发离婚登记0对，"
+                   "本期无办结事项，不计按时办结率，本期无结婚登记，不计登记合格率。");
 }
 
 int

@@ -384,10 +384,21 @@ test_rates_and_sentence (void)
   MzMarriageFigures figures = {
     .registered = 1062, .divorced = 278, .reissued_marriage = 249, .reissued_divorce = 57,
     .on_time_permille = mz_marriage_rate_permille (1646, 1646),
+    .qualified_permille = mz_marriage_rate_permille (1062, 1062),
+  };
+  MzMarriageFigures divorces_only = {
+    .divorced = 3,
+    .on_time_permille = mz_marriage_rate_permille (2, 3),
+    .qualified_permille = mz_marriage_rate_permille (0, 0),
+  };
+  MzMarriageFigures nothing = {
+    .on_time_permille = mz_marriage_rate_permille (0, 0),
     .qualified_permille = mz_marriage_rate_permille (0, 0),
   };
   g_autofree char *sentence = NULL;
   g_autofree char *partial = NULL;
+  g_autofree char *divorces_sentence = NULL;
+  g_autofree char *empty_sentence = NULL;
 
   g_assert_cmpint (mz_marriage_rate_permille (1999, 2000), ==, 999);
   g_assert_cmpint (mz_marriage_rate_permille (1, 3), ==, 333);
@@ -398,6 +409,17 @@ test_rates_and_sentence (void)
   g_assert_cmpstr (sentence, ==,
                    "窗口共办理结婚登记1062对，离婚登记278对，补发结婚登记249对，补发离婚登记57对，"
                    "按时办结率100%，登记合格率100%。");
+
+  /* A rate over nothing is undefined: no figure, and the sentence says so. */
+  g_assert_cmpint (mz_marriage_rate_permille (0, 0), ==, -1);
+  divorces_sentence = mz_marriage_report_sentence (&divorces_only);
+  g_assert_cmpstr (divorces_sentence, ==,
+                   "窗口共办理结婚登记0对，离婚登记3对，补发结婚登记0对，补发离婚登记0对，"
+                   "按时办结率66.6%，本期无结婚登记，不计登记合格率。");
+  empty_sentence = mz_marriage_report_sentence (&nothing);
+  g_assert_cmpstr (empty_sentence, ==,
+                   "窗口共办理结婚登记0对，离婚登记0对，补发结婚登记0对，补发离婚登记0对，"
+                   "本期无办结事项，不计按时办结率，本期无结婚登记，不计登记合格率。");
 }
 
 static void
