@@ -103,6 +103,11 @@ gboolean mz_services_audit (MzServices *services, const MzAuditEntry *entry, GEr
  * minzhengd: entries written before a quiet spell get their checkpoint
  * without waiting for the next write).  Durable when it returns. */
 gboolean mz_services_checkpoint (MzServices *services, GError **error);
+/* Does @role grant @permission under the office's [roles] (or the built-in
+ * roles)?  FALSE for an unknown role.  For checks outside record actions,
+ * such as "report.run". */
+gboolean mz_services_role_allows (MzServices *services, const char *role, const char *permission);
+
 /* [audit] checkpoint_seconds (default 60): how often minzhengd calls
  * mz_services_checkpoint. */
 guint mz_services_get_checkpoint_seconds (MzServices *services);

@@ -94,6 +94,37 @@ audit_changes (MzReportDoc *doc)
   return json_generator_to_data (generator, NULL);
 }
 
+/* A role without "report.run" is refused, and the refusal is audited as
+ * any refused action is: who tried, for which period. */
+static MzReportDoc *
+report_refuse (MzServices    *services,
+               const MzActor *actor,
+               const char    *from,
+               const char    *to,
+               const char    *correlation,
+               GError       **error)
+{
+  g_autofree char *message = g_strdup_printf ("角色“%s”没有权限 report.run，不能生成报表 [report.permission]",
+                                              actor->role != NULL ? actor->role : "");
+  g_autofree char *reason = g_strdup_printf ("%s 至 %s；%s", from, to, message);
+  MzAuditEntry entry = { 0 };
+
+  entry.plugin = "host";
+  entry.plugin_version = MZ_VERSION;
+  entry.actor_user = actor->user;
+  entry.actor_role = actor->role;
+  entry.actor_session = actor->session;
+  entry.actor_address = actor->address;
+  entry.action = "report.run";
+  entry.outcome = "refused";
+  entry.reason = reason;
+  entry.correlation_id = correlation;
+  if (!mz_services_audit (services, &entry, error))
+    return NULL;
+  g_set_error_literal (error, MZ_RULE_ERROR, MZ_RULE_ERROR_PERMISSION, message);
+  return NULL;
+}
+
 MzReportDoc *
 mz_report_run (MzServices    *services,
                const char    *from,
@@ -118,6 +149,8 @@ mz_report_run (MzServices    *services,
 
   if (!mz_report_period_check (from, to, error))
     return NULL;
+  if (!mz_services_role_allows (services, actor->role, "report.run"))
+    return report_refuse (services, actor, from, to, correlation, error);
   if (plugin != NULL && mz_services_lookup_plugin (services, plugin) == NULL)
     {
       g_set_error (error, MZ_REPORT_ERROR, MZ_REPORT_ERROR_SECTION,

@@ -144,7 +144,9 @@ char *mz_report_value_format (gint64 value, guint decimals);
  * entry "report.run" for @actor.  Returns the report even when sections
  * failed (see mz_report_doc_check); NULL with @error for a bad period, an
  * unknown plugin, an unreadable store or an audit entry that could not be
- * written (a report that is not audited is not produced). */
+ * written (a report that is not audited is not produced).  @actor's role
+ * must grant "report.run" ([report.permission], MZ_RULE_ERROR_PERMISSION,
+ * the refusal audited). */
 MzReportDoc *mz_report_run (MzServices *services, const char *from, const char *to,
                             const char *plugin, const MzActor *actor, GError **error);
 

@@ -502,6 +502,16 @@ due_checkpoint (MzStore *store,
   return mz_audit_checkpoint (services->audit, mz_services_now (services), FALSE, error);
 }
 
+gboolean
+mz_services_role_allows (MzServices *services,
+                         const char *role,
+                         const char *permission)
+{
+  g_return_val_if_fail (services != NULL, FALSE);
+  g_return_val_if_fail (permission != NULL, FALSE);
+  return mz_roles_known (services->roles, role) && mz_roles_allow (services->roles, role, permission);
+}
+
 guint
 mz_services_get_checkpoint_seconds (MzServices *services)
 {

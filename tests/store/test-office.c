@@ -1,7 +1,7 @@
 /* An office as its operator runs it: the real minzhengd and mzctl on a
  * fresh office in a temporary directory, with the storetest plugin.  The
  * store's directory is created on first use, [audit] hash is honoured and
- * checked, money reads in 元, and the daemon's audit log is covered by a
+ * checked, money reads in 元, a report needs its permission, and the daemon's audit log is covered by a
  * signed checkpoint both on its timer and when it stops.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
@@ -210,6 +210,34 @@ test_money_in_yuan (void)
   office_free (office);
 }
 
+/* Running a report needs "report.run"; a refusal names the role and the
+ * permission and is audited. */
+static void
+test_report_permission (void)
+{
+  Office *office = office_new ("office.db", "[roles]\nintern = storetest.*\nauditor = audit.*;report.*\n");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (mzctl (office, &out, &err, "report", "--from", "2025-01-01", "--to", "2025-06-30",
+                          "--actor", "xiaoli", "--role", "intern", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "“intern”"));
+  g_assert_nonnull (strstr (err, "report.run"));
+  g_assert_nonnull (strstr (err, "[report.permission]"));
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpint (query_int (office, "office.db",
+                              "SELECT count(*) FROM audit_entries WHERE action = 'report.run'"
+                              " AND outcome = 'refused' AND actor_user = 'xiaoli'"), ==, 1);
+
+  g_assert_cmpint (mzctl (office, &out, &err, "report", "--from", "2025-01-01", "--to", "2025-06-30",
+                          "--actor", "laowang", "--role", "auditor", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "2025-06-30"));
+  g_assert_cmpint (query_int (office, "office.db",
+                              "SELECT count(*) FROM audit_entries WHERE action = 'report.run'"
+                              " AND outcome = 'ok' AND actor_user = 'laowang'"), ==, 1);
+  office_free (office);
+}
+
 static GSubprocess *
 daemon_start (Office *office)
 {
@@ -322,6 +350,7 @@ main (int   argc,
   g_test_add_func ("/store/office/directory-created", test_directory_created);
   g_test_add_func ("/store/office/audit-hash", test_audit_hash);
   g_test_add_func ("/store/office/money-in-yuan", test_money_in_yuan);
+  g_test_add_func ("/store/office/report-permission", test_report_permission);
   g_test_add_func ("/store/office/daemon-checkpoint-on-stop", test_daemon_checkpoint_on_stop);
   g_test_add_func ("/store/office/daemon-checkpoint-on-timer", test_daemon_checkpoint_on_timer);
   return g_test_run ();
