@@ -55,6 +55,16 @@ static const MzIndexDef indexes_v2[] = {
   { NULL },
 };
 
+/* Version 3 adds a covering index over host columns for a report that
+ * filters by state (index fields may name state, id, created_at, updated_at). */
+static const char *const state_decided_amount[] = { "state", "decided_on", "amount", "updated_at", NULL };
+static const MzIndexDef indexes_v3[] = {
+  { .name = "by_title", .fields = title_only },
+  { .name = "by_amount", .fields = amount_only, .since = 2 },
+  { .name = "by_state", .fields = state_decided_amount, .since = 3 },
+  { NULL },
+};
+
 static const MzActionDef actions_v1[] = {
   { .name = "open", .label = "受理", .flags = MZ_ACTION_CREATE, .to = "open",
     .permission = "mig.open", .inputs = inputs_v1 },
@@ -179,6 +189,7 @@ test_migration (void)
   MzKindDef removed = kind_def (3, fields_removed, indexes_v2, actions_v2);
   MzKindDef retyped = kind_def (3, fields_retyped, indexes_v2, actions_v2);
   MzKindDef sneaky = kind_def (1, fields_v2, indexes_v1, actions_v1);
+  MzKindDef v3 = kind_def (3, fields_v2, indexes_v3, actions_v2);
   g_autofree char *db_path = g_build_filename (dir, "office.db", NULL);
   Office *o;
 
@@ -225,6 +236,18 @@ test_migration (void)
   g_clear_error (&error);
   office_close (o);
   g_assert_cmpint (count (db_path, "SELECT version FROM mz_schema WHERE plugin = 'mig' AND kind = 'matter'"), ==, 2);
+
+  /* Version 3 adds an index over state and fields; the report's query is
+   * answered from the index alone. */
+  o = office_open (dir);
+  g_assert_true (office_register (o, &v3, &error));
+  g_assert_no_error (error);
+  office_close (o);
+  g_assert_cmpint (count (db_path, "SELECT count(*) FROM pragma_index_info('mig_matter_by_state')"
+                                   " WHERE seqno = 0 AND name = 'state'"), ==, 1);
+  g_assert_cmpint (count (db_path, "SELECT count(*) FROM mig_matter INDEXED BY mig_matter_by_state"
+                                   " WHERE state = 'open' AND decided_on >= '2025-01-01'"), ==, 1);
+  g_assert_cmpint (count (db_path, "SELECT version FROM mz_schema WHERE plugin = 'mig' AND kind = 'matter'"), ==, 3);
   store_test_rmtree (dir);
 }
 
@@ -270,6 +293,12 @@ static void m_index_field (MzKindDef *d)
   static const char *const nowhere[] = { "nowhere", NULL };
   scratch_indexes[0].fields = nowhere;
 }
+static void m_unique_host_column (MzKindDef *d)
+{
+  static const char *const by_state[] = { "title", "state", NULL };
+  scratch_indexes[0].fields = by_state;
+  scratch_indexes[0].unique = TRUE;
+}
 static void m_unless_not_unique (MzKindDef *d)
 {
   static const char *const closed[] = { "closed", NULL };
@@ -310,6 +339,7 @@ static const BadDecl bad_decls[] = {
   { "min-max", "amount", m_min_max },
   { "legacy-on-text", "title", m_legacy_on_text },
   { "index-field", "nowhere", m_index_field },
+  { "unique-host-column", "state", m_unique_host_column },
   { "unless-not-unique", "by_title", m_unless_not_unique },
   { "create-with-from", "open", m_create_with_from },
   { "no-from", "close", m_no_from },
