@@ -236,6 +236,7 @@ mz_loader_check_file (const char        *path,
 {
   g_autoptr (MzPlugin) plugin = NULL;
   g_autofree char *base = NULL;
+  g_autofree char *absolute = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -250,7 +251,11 @@ mz_loader_check_file (const char        *path,
                            path, base);
       return NULL;
     }
-  plugin = plugin_new (base, path);
+  /* dlopen() searches the library path for a name without a slash, so
+   * "mzctl plugin check foo.so" would not open ./foo.so: always hand it an
+   * absolute path, which is also what the report shows. */
+  absolute = g_canonicalize_filename (path, NULL);
+  plugin = plugin_new (base, absolute);
   if (!plugin_open (plugin, stage, user_data, error))
     return NULL;
   return g_steal_pointer (&plugin);

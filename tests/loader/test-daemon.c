@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "loader-test-util.h"
@@ -305,6 +306,46 @@ test_check_refused_and_ok (void)
   g_assert_cmpstr (json_object_get_string_member (plugin, "state"), ==, "loaded");
 }
 
+/* A bare file name in the current directory is the file, not a library
+ * for dlopen() to search the system paths for. */
+static void
+test_check_bare_name (void)
+{
+  const char *argv[] = { MZ_MZCTL, "plugin", "check", "--json", "base.so", NULL };
+  g_autofree char *dir = g_dir_make_tmp ("mz-bare-XXXXXX", NULL);
+  g_autofree char *copy = NULL;
+  g_autofree char *contents = NULL;
+  g_auto (GStrv) envp = NULL;
+  g_autoptr (Run) r = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *report;
+  GError *error = NULL;
+  gsize length = 0;
+
+  g_assert_nonnull (dir);
+  copy = g_build_filename (dir, "base.so", NULL);
+  g_file_get_contents (MZ_FIXTURE_DIR "/base.so", &contents, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (copy, contents, (gssize) length, &error);
+  g_assert_no_error (error);
+
+  /* meson's LD_LIBRARY_PATH names the fixture directory, where dlopen()
+   * would find a base.so by name whatever the current directory: run
+   * without it. */
+  envp = g_environ_unsetenv (g_get_environ (), "LD_LIBRARY_PATH");
+  r = g_new0 (Run, 1);
+  g_spawn_sync (dir, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                &r->out, &r->err, &r->status, &error);
+  g_assert_no_error (error);
+  g_remove (copy);
+  g_rmdir (dir);
+  assert_exit (r, 0);
+  json_parser_load_from_data (parser, r->out, -1, &error);
+  g_assert_no_error (error);
+  report = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_get_boolean_member (report, "ok"));
+}
+
 static void
 test_mzctl_plugins (void)
 {
@@ -360,6 +401,7 @@ main (int   argc,
   g_test_add_func ("/mzctl/plugin-check/init", test_check_init);
   g_test_add_func ("/mzctl/plugin-check/hang", test_check_hang);
   g_test_add_func ("/mzctl/plugin-check/refused-and-ok", test_check_refused_and_ok);
+  g_test_add_func ("/mzctl/plugin-check/bare-name", test_check_bare_name);
   g_test_add_func ("/mzctl/plugins", test_mzctl_plugins);
 
   status = g_test_run ();
