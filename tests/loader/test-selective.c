@@ -99,6 +99,19 @@ test_only_enabled_are_opened (void)
   g_autoptr (GPtrArray) others = g_ptr_array_new ();
   g_autofree char *enabled = NULL;
 
+  choose_two (chosen);
+  for (guint i = 0; all_plugins[i] != NULL; i++)
+    if (plugin_built (all_plugins[i]) && strcmp (all_plugins[i], chosen[0]) != 0
+        && strcmp (all_plugins[i], chosen[1]) != 0)
+      g_ptr_array_add (others, (gpointer) all_plugins[i]);
+  /* A build made with -Dplugins=a,b leaves no plugin out, so there is
+   * nothing to prove: say so instead of failing. */
+  if (others->len == 0)
+    {
+      g_test_skip ("fewer than three plugins are built (meson option plugins)");
+      return;
+    }
+
   if (!g_test_subprocess ())
     {
       g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
@@ -106,13 +119,6 @@ test_only_enabled_are_opened (void)
       return;
     }
 
-  choose_two (chosen);
-  for (guint i = 0; all_plugins[i] != NULL; i++)
-    if (plugin_built (all_plugins[i]) && strcmp (all_plugins[i], chosen[0]) != 0
-        && strcmp (all_plugins[i], chosen[1]) != 0)
-      g_ptr_array_add (others, (gpointer) all_plugins[i]);
-  /* Without at least one built plugin left out there is nothing to prove. */
-  g_assert_cmpuint (others->len, >=, 1);
   g_ptr_array_add (others, NULL);
 
   enabled = g_strdup_printf ("%s; %s", chosen[0], chosen[1]);
