@@ -132,5 +132,11 @@ gboolean mz_schema_create_host_tables (MzStore *store, sqlite3 *db, gpointer unu
 /* Writer thread, inside a transaction: creates or migrates the kind's table
  * and indexes and records its schema version (work func; @data is the kind). */
 gboolean mz_schema_apply (MzStore *store, sqlite3 *db, gpointer kind, GError **error);
+/* schema-index.c — inside mz_schema_apply's transaction, on a version
+ * raise: drops the host's plain indexes for @kind that its older stored
+ * definition (@stored_json) had and the new one no longer declares;
+ * refuses (MZ_RULE_ERROR_CONFIG) when a unique one would go. */
+gboolean mz_schema_drop_stale_indexes (MzStore *store, const MzKind *kind, const char *stored_json,
+                                       GError **error);
 
 G_END_DECLS

@@ -666,8 +666,10 @@ mz_schema_apply (MzStore *store,
   g_autoptr (GHashTable) columns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *json = definition_json (kind);
   g_autoptr (GString) create = g_string_new (NULL);
+  g_autofree char *stored = NULL;
   sqlite3_stmt *stmt;
   gboolean needs_change = TRUE;
+  gint64 stored_version = 0;
   int rc;
 
   /* "a_b" + "c" and "a" + "b_c" would share table a_b_c: the second to
@@ -701,11 +703,10 @@ mz_schema_apply (MzStore *store,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      g_autofree char *stored = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      gint64 version = sqlite3_column_int64 (stmt, 0);
-
+      stored = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      stored_version = sqlite3_column_int64 (stmt, 0);
       sqlite3_reset (stmt);
-      if (!check_migration (kind, version, stored, &needs_change, error))
+      if (!check_migration (kind, stored_version, stored, &needs_change, error))
         return FALSE;
     }
   else
@@ -740,6 +741,9 @@ mz_schema_apply (MzStore *store,
           return FALSE;
       }
   if (!create_indexes (store, kind, error))
+    return FALSE;
+  if (stored != NULL && stored_version < kind->def->schema_version
+      && !mz_schema_drop_stale_indexes (store, kind, stored, error))
     return FALSE;
 
   stmt = mz_store_prepare (store,

@@ -251,6 +251,88 @@ test_migration (void)
   store_test_rmtree (dir);
 }
 
+/* A newer version that no longer flags a field INDEXED or declares a plain
+ * index: the host drops what it made for them; a unique index stays and
+ * its removal is refused. */
+static const MzFieldDef fields_indexed[] = {
+  { .name = "title", .label = "标题", .type = MZ_FIELD_TEXT, .flags = MZ_FIELD_REQUIRED | MZ_FIELD_INDEXED },
+  { .name = "amount", .label = "金额", .type = MZ_FIELD_MONEY },
+  { NULL },
+};
+static const MzIndexDef indexes_unique[] = {
+  { .name = "by_title", .fields = title_only },
+  { .name = "title_unique", .fields = title_only, .unique = TRUE },
+  { NULL },
+};
+static const MzIndexDef indexes_unique_only[] = {
+  { .name = "title_unique", .fields = title_only, .unique = TRUE },
+  { NULL },
+};
+
+static void
+test_drop_index (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mz-schema-XXXXXX", &error);
+  MzKindDef v1 = kind_def (1, fields_indexed, indexes_unique, actions_v1);
+  MzKindDef v2 = kind_def (2, fields_v1, indexes_unique_only, actions_v1);
+  MzKindDef v3 = kind_def (3, fields_v1, NULL, actions_v1);
+  g_autofree char *db_path = g_build_filename (dir, "office.db", NULL);
+  Office *o;
+
+  o = office_open (dir);
+  g_assert_true (office_register (o, &v1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (office_open_matter (o, "旧记录", NULL, &error), ==, 1);
+  office_close (o);
+  /* An index someone else made on the table is not the host's to drop. */
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "CREATE INDEX dba_amount ON mig_matter (amount)", NULL, NULL, NULL),
+                     ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  g_assert_cmpint (count (db_path, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                                   " AND name IN ('mig_matter_f_title', 'mig_matter_by_title',"
+                                   " 'mig_matter_title_unique')"), ==, 3);
+
+  o = office_open (dir);
+  g_assert_true (office_register (o, &v2, &error));
+  g_assert_no_error (error);
+  office_close (o);
+  g_assert_cmpint (count (db_path, "SELECT count(*) FROM sqlite_master WHERE name = 'mig_matter_f_title'"), ==, 0);
+  g_assert_cmpint (count (db_path, "SELECT count(*) FROM sqlite_master WHERE name = 'mig_matter_by_title'"), ==, 0);
+  g_assert_cmpint (count (db_path, "SELECT count(*) FROM sqlite_master WHERE name = 'mig_matter_title_unique'"), ==, 1);
+  g_assert_cmpint (count (db_path, "SELECT count(*) FROM sqlite_master WHERE name = 'dba_amount'"), ==, 1);
+  g_assert_cmpint (count (db_path, "SELECT count(*) FROM mig_matter WHERE id = 1 AND title = '旧记录' AND amount = 500"), ==, 1);
+  g_assert_cmpint (count (db_path, "SELECT version FROM mz_schema WHERE plugin = 'mig' AND kind = 'matter'"), ==, 2);
+
+  /* Lower versions stay refused; so does dropping the unique key. */
+  o = office_open (dir);
+  g_assert_false (office_register (o, &v1, &error));
+  g_assert_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "低于"));
+  g_clear_error (&error);
+  g_assert_false (office_register (o, &v3, &error));
+  g_assert_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "mig_matter_title_unique"));
+  g_clear_error (&error);
+  /* The unique key still refuses a second case with the same title. */
+  g_assert_true (office_register (o, &v2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (office_open_matter (o, "旧记录", NULL, &error), ==, 0);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (office_open_matter (o, "新记录", NULL, &error), ==, 2);
+  g_assert_no_error (error);
+  office_close (o);
+  g_assert_cmpint (count (db_path, "SELECT count(*) FROM sqlite_master WHERE name = 'mig_matter_title_unique'"), ==, 1);
+  g_assert_cmpint (count (db_path, "SELECT version FROM mz_schema WHERE plugin = 'mig' AND kind = 'matter'"), ==, 2);
+  store_test_rmtree (dir);
+}
+
 /* --- bad declarations ------------------------------------------------------ */
 
 typedef struct
@@ -409,6 +491,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/store/schema/migration", test_migration);
+  g_test_add_func ("/store/schema/drop-index", test_drop_index);
   g_test_add_func ("/store/schema/table-collision", test_table_collision);
   for (guint i = 0; i < G_N_ELEMENTS (bad_decls); i++)
     {
