@@ -17,7 +17,6 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
 
 #include <glib-unix.h>
 
@@ -34,35 +33,6 @@ enum
   EXIT_STORE = 1,
   EXIT_CONFIG = 2,
 };
-
-/* --now fixes the host clock, as `mzctl --now` does: "YYYY-MM-DD" (noon,
- * office-local) or an ISO 8601 time. */
-static gboolean
-parse_now (const char  *now,
-           gint64      *out_usec,
-           GError     **error)
-{
-  g_autoptr (GTimeZone) local = g_time_zone_new_local ();
-  g_autoptr (GDateTime) dt = NULL;
-
-  if (strlen (now) == 10)
-    {
-      g_autofree char *full = g_strconcat (now, "T12:00:00", NULL);
-
-      dt = g_date_time_new_from_iso8601 (full, local);
-    }
-  else
-    dt = g_date_time_new_from_iso8601 (now, local);
-  if (dt == NULL)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--now “%s” is not a date or time; give YYYY-MM-DD or "
-                   "YYYY-MM-DDTHH:MM:SS", now);
-      return FALSE;
-    }
-  *out_usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
-  return TRUE;
-}
 
 /* One line per plugin, loaded or refused, with the fields operators
  * filter on: MZ_PLUGIN, MZ_PLUGIN_VERSION, MZ_ERROR_CODE, MESSAGE_ID. */
@@ -192,7 +162,7 @@ main (int   argc,
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context, "The minzheng daemon of one civil-affairs office.");
   if (!g_option_context_parse (context, &argc, &argv, &error)
-      || (now != NULL && !parse_now (now, &now_usec, &error)))
+      || !mz_services_parse_now (now, &now_usec, &error))
     {
       g_printerr ("minzhengd: %s\n", error->message);
       return EXIT_CONFIG;

@@ -19,6 +19,7 @@
 #include "audit.h"
 #include "config.h"
 #include "mzctl.h"
+#include "services.h"
 
 /**
  * MzctlAuditError:
@@ -50,21 +51,6 @@ audit_args_clear (AuditArgs *args)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AuditArgs, audit_args_clear)
 
-/* The same rule as the services' (services.c): [audit] key_path, by
- * default office.key, relative to the database's directory. */
-static char *
-config_key_path (MzConfig *config)
-{
-  g_autofree char *dir = g_path_get_dirname (mz_config_get_store_path (config));
-  g_autofree char *path = g_key_file_get_string (mz_config_get_key_file (config), "audit", "key_path", NULL);
-
-  if (path == NULL)
-    return g_build_filename (dir, "office.key", NULL);
-  if (g_path_is_absolute (path))
-    return g_steal_pointer (&path);
-  return g_build_filename (dir, path, NULL);
-}
-
 /* Without --database, the configuration (--config or $MINZHENG_CONFIG)
  * names the database, the office's public key and its time zone. */
 static gboolean
@@ -83,7 +69,7 @@ resolve_from_config (MzctlGlobal *global,
   args->timezone = g_strdup (mz_config_get_timezone (config));
   if (args->public_key == NULL)
     {
-      g_autofree char *key = config_key_path (config);
+      g_autofree char *key = mz_services_audit_key_path_for (config);
       g_autofree char *pub = g_strconcat (key, ".pub", NULL);
 
       if (g_file_test (pub, G_FILE_TEST_EXISTS))

@@ -19,6 +19,7 @@
 #include "loader.h"
 #include "mzctl.h"
 #include "registry.h"
+#include "services.h"
 #include "report.h"
 
 /* The office's host as the daemon would set it up: configuration, store,
@@ -47,7 +48,7 @@ host_open (MzctlGlobal *global,
 {
   gint64 now = 0;
 
-  if (!mzctl_parse_now (global->now, &now, error))
+  if (!mz_services_parse_now (global->now, &now, error))
     return FALSE;
   host->config = mz_config_load (global->config, error);
   if (host->config == NULL)

@@ -42,7 +42,7 @@ mzctl_office_open (MzctlGlobal *global,
   g_autoptr (MzctlOffice) office = g_new0 (MzctlOffice, 1);
   gint64 now = 0;
 
-  if (!mzctl_parse_now (global->now, &now, error))
+  if (!mz_services_parse_now (global->now, &now, error))
     return NULL;
   office->config = mz_config_load (global->config, error);
   if (office->config == NULL)

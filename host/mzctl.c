@@ -60,38 +60,6 @@ mzctl_options_new (MzctlGlobal        *global,
   return context;
 }
 
-gboolean
-mzctl_parse_now (const char *now,
-                 gint64     *out_usec,
-                 GError    **error)
-{
-  g_autoptr (GTimeZone) local = NULL;
-  g_autoptr (GDateTime) dt = NULL;
-
-  *out_usec = 0;
-  if (now == NULL)
-    return TRUE;
-
-  local = g_time_zone_new_local ();
-  if (strlen (now) == 10)
-    {
-      g_autofree char *full = g_strconcat (now, "T12:00:00", NULL);
-      dt = g_date_time_new_from_iso8601 (full, local);
-    }
-  else
-    dt = g_date_time_new_from_iso8601 (now, local);
-
-  if (dt == NULL)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--now “%s” is not a date or time; give YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS",
-                   now);
-      return FALSE;
-    }
-  *out_usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
-  return TRUE;
-}
-
 void
 mzctl_fail (const char   *command,
             const GError *error)

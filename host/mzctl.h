@@ -24,10 +24,6 @@ GOptionContext *mzctl_options_new (MzctlGlobal       *global,
                                    const char        *summary,
                                    const GOptionEntry *entries);
 
-/* Parses --now into microseconds since the epoch (office-local when no
- * zone is given).  Returns 0 when @now is NULL. */
-gboolean mzctl_parse_now (const char *now, gint64 *out_usec, GError **error);
-
 /* Prints "mzctl <command>: <message>" to stderr, then the hint if any. */
 void mzctl_fail (const char *command, const GError *error);
 

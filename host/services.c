@@ -365,8 +365,44 @@ config_uint (MzConfig   *config,
 
 /* [audit] key_path defaults to office.key beside the database; a relative
  * path is taken relative to the database's directory. */
-static char *
-audit_key_path (MzConfig *config)
+/* --now of minzhengd and mzctl alike: "YYYY-MM-DD" (noon, local time)
+ * or an ISO 8601 time; NULL means the real clock (0). */
+gboolean
+mz_services_parse_now (const char *now,
+                       gint64     *out_usec,
+                       GError    **error)
+{
+  g_autoptr (GTimeZone) local = NULL;
+  g_autoptr (GDateTime) dt = NULL;
+
+  g_return_val_if_fail (out_usec != NULL, FALSE);
+
+  *out_usec = 0;
+  if (now == NULL)
+    return TRUE;
+
+  local = g_time_zone_new_local ();
+  if (strlen (now) == 10)
+    {
+      g_autofree char *full = g_strconcat (now, "T12:00:00", NULL);
+
+      dt = g_date_time_new_from_iso8601 (full, local);
+    }
+  else
+    dt = g_date_time_new_from_iso8601 (now, local);
+  if (dt == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--now “%s” is not a date or time; give YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS",
+                   now);
+      return FALSE;
+    }
+  *out_usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
+  return TRUE;
+}
+
+char *
+mz_services_audit_key_path_for (MzConfig *config)
 {
   GKeyFile *kf = mz_config_get_key_file (config);
   g_autofree char *dir = g_path_get_dirname (mz_config_get_store_path (config));
@@ -453,7 +489,7 @@ mz_services_new (MzConfig *config,
   if (services->store == NULL)
     return NULL;
 
-  key_path = audit_key_path (config);
+  key_path = mz_services_audit_key_path_for (config);
   services->audit_key_path = g_strdup (key_path);
   open.services = services;
   open.options.key_path = key_path;

@@ -27,6 +27,15 @@ const MzHost *mz_services_get_host (MzServices *services);
  * `mzctl --now`; 0 returns to the real clock. */
 void mz_services_set_now (MzServices *services, gint64 now_usec);
 
+/* Parses a --now value ("YYYY-MM-DD", noon local time, or ISO 8601) into
+ * microseconds since the epoch; NULL gives 0, the real clock. */
+gboolean mz_services_parse_now (const char *now, gint64 *out_usec, GError **error);
+
+/* The office key file as [audit] key_path says (relative to the store's
+ * directory; default office.key there), for the services and for tools
+ * that verify a log without opening the office. */
+char *mz_services_audit_key_path_for (MzConfig *config);
+
 /* Called by the loader before a plugin's init (attach) and when its init
  * failed or it is shut down (detach): a plugin that fails leaves no kinds,
  * reports or due work behind. */
