@@ -23,6 +23,7 @@
 #include "config.h"
 #include "loader.h"
 #include "services.h"
+#include "mz-test-util.h"
 
 typedef struct
 {
@@ -355,22 +356,6 @@ time_lookup (const char *store_path,
   return (double) (g_get_monotonic_time () - start) / count;
 }
 
-/* The temporary directory holds only plain files the run made. */
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (dir);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -462,6 +447,6 @@ main (int argc, char **argv)
           "  category not covered:      %.3f ms (refused before the duplicate check)\n",
           refusals, refused_duplicate * 1000, refused_category * 1000);
 
-  remove_tree (dir);
+  mz_test_remove_tree (dir);
   return 0;
 }

@@ -23,6 +23,7 @@
 #include "services.h"
 #include "loader.h"
 #include "id-maker.h"
+#include "mz-test-util.h"
 
 #define N_CLIENTS 32
 #define ROUNDS 4
@@ -112,22 +113,6 @@ job_run (gpointer data)
     if (!act_one (job->services, job->what, job->first + i))
       job->failed++;
   return NULL;
-}
-
-/* The store, its WAL and the office key live in @path alone. */
-static void
-remove_dir (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /* CPU seconds (user + system, all threads) the process has used. */
@@ -258,6 +243,6 @@ main (int argc, char **argv)
 
   g_clear_pointer (&loader, mz_loader_free);
   g_clear_pointer (&services, mz_services_free);
-  remove_dir (dir);
+  mz_test_remove_tree (dir);
   return 0;
 }

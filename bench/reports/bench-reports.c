@@ -31,6 +31,7 @@
 #include "registry.h"
 #include "report.h"
 #include "services.h"
+#include "mz-test-util.h"
 
 #define N_THREADS 32
 
@@ -266,20 +267,6 @@ sections_ms (MzServices *services)
   return median_ms (samples, G_N_ELEMENTS (samples));
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -348,6 +335,6 @@ main (int   argc,
   mz_loader_shutdown (loader);
   g_clear_pointer (&loader, mz_loader_free);
   g_clear_pointer (&services, mz_services_free);
-  remove_tree (dir);
+  mz_test_remove_tree (dir);
   return 0;
 }

@@ -26,6 +26,7 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include "mz-test-util.h"
 
 static const char *const five[] = { "marriage", "funeral", "socorg", "placename", "vagrant", NULL };
 
@@ -181,21 +182,6 @@ write_config (const char *dir,
   return path;
 }
 
-static void
-remove_dir (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *entry;
-
-  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, entry, NULL);
-
-      g_remove (file);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -237,7 +223,7 @@ main (int   argc,
 
   none = measure (minzhengd, config_none, (guint) runs);
   with_five = measure (minzhengd, config_five, (guint) runs);
-  remove_dir (dir);
+  mz_test_remove_tree (dir);
 
   printf ("bench/startup: minzhengd exec → \"ready\" on stdout, %u runs each "
           "(after one uncounted run that creates the store)\n\n", (guint) runs);

@@ -252,6 +252,6 @@ main (int   argc,
 
   store_test_plugin_free (services, plugin);
   mz_services_free (services);
-  store_test_rmtree (dir);
+  mz_test_remove_tree (dir);
   return 0;
 }

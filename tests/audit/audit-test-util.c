@@ -5,6 +5,7 @@
 #include "audit-test-util.h"
 
 #include <glib/gstdio.h>
+#include "mz-test-util.h"
 
 #define BASE_USEC G_GINT64_CONSTANT (1772323200000000) /* 2026-03-01T00:00:00Z */
 
@@ -48,26 +49,12 @@ audit_fixture_close (AuditFixture *f)
     }
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 void
 audit_fixture_teardown (AuditFixture *f,
                         gconstpointer data)
 {
   audit_fixture_close (f);
-  remove_tree (f->dir);
+  mz_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->db_path);
   g_free (f->key_path);

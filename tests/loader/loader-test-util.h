@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
+#include "mz-test-util.h"
 
 typedef struct
 {
@@ -75,30 +76,9 @@ test_fixture_log_init (void)
 }
 
 static inline void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *entry;
-
-  if (dir == NULL)
-    {
-      g_remove (path);
-      return;
-    }
-  while ((entry = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, entry, NULL);
-
-      remove_tree (child);
-    }
-  g_dir_close (dir);
-  g_rmdir (path);
-}
-
-static inline void
 office_free (TestOffice *office)
 {
-  remove_tree (office->dir);
+  mz_test_remove_tree (office->dir);
   g_free (office->dir);
   g_free (office->config);
   g_free (office->log);

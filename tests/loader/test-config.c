@@ -261,7 +261,7 @@ main (int   argc,
   g_test_add_func ("/config/from-data", test_from_data);
 
   status = g_test_run ();
-  remove_tree (tmp_dir);
+  mz_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

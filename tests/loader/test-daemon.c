@@ -242,7 +242,7 @@ test_check_segv (void)
   g_assert_false (json_object_get_boolean_member (report, "ok"));
   g_assert_true (json_object_get_boolean_member (report, "crashed"));
   g_assert_cmpstr (json_object_get_string_member (report, "stage"), ==, "open");
-  remove_tree (dir);
+  mz_test_remove_tree (dir);
 }
 
 /* A library that never finishes loading is killed after --timeout. */
@@ -278,7 +278,7 @@ test_check_init (void)
   assert_exit (plain, 0);
   assert_contains (plain->out, "OK — plugin “initabort” 1.0.0, ABI 1.0");
   g_assert_false (dir_has_core (dir));
-  remove_tree (dir);
+  mz_test_remove_tree (dir);
 }
 
 static void

@@ -141,7 +141,7 @@ check_bad_file (const char  *name,
   g_assert_true (l->load_ok);
   assert_refused (l->loader, name, MZ_LOADER_ERROR_OPEN_FAILED, what);
   g_assert_nonnull (strstr (plugin_named (l->loader, name)->error->message, path));
-  remove_tree (dir);
+  mz_test_remove_tree (dir);
 }
 
 static void
@@ -245,7 +245,7 @@ test_bad_names (void)
   g_assert_cmpuint (mz_loader_get_n_plugins (l->loader), ==, 4);
   maps = read_maps ();
   g_assert_null (strstr (maps, outside));
-  remove_tree (outside_dir);
+  mz_test_remove_tree (outside_dir);
 }
 
 /* --- descriptors ----------------------------------------------------------- */
@@ -355,7 +355,7 @@ test_same_file_twice (void)
   g_assert_cmpint (symlink (MZ_FIXTURE_DIR "/base.so", link), ==, 0);
   l = load (path, "base", NULL);
   assert_loaded (l->loader, "base");
-  remove_tree (dir);
+  mz_test_remove_tree (dir);
 }
 
 /* --- dependencies, init, order ---------------------------------------------- */

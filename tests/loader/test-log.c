@@ -175,7 +175,7 @@ test_file_target (void)
   g_assert_cmpstr (field (line, "GLIB_DOMAIN"), ==, "minzheng");
   g_assert_cmpstr (field (line, "MESSAGE_ID"), ==, "host.note");
 
-  remove_tree (dir);
+  mz_test_remove_tree (dir);
 }
 
 /* RFC 5424 over UDP to a collector listening on loopback. */

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "host-fixture.h"
+#include "mz-test-util.h"
 
 void
 host_fixture_open (HostFixture *f,
@@ -36,24 +37,6 @@ host_fixture_open (HostFixture *f,
   g_assert_nonnull (mz_services_lookup_kind (f->services, "testreg", "application"));
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 void
 host_fixture_stop (HostFixture *f)
 {
@@ -68,7 +51,7 @@ void
 host_fixture_close (HostFixture *f)
 {
   host_fixture_stop (f);
-  remove_tree (f->dir);
+  mz_test_remove_tree (f->dir);
   g_clear_pointer (&f->dir, g_free);
   g_clear_pointer (&f->config_path, g_free);
   g_clear_pointer (&f->store_path, g_free);

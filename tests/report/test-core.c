@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "report.h"
+#include "mz-test-util.h"
 
 typedef struct
 {
@@ -75,25 +76,11 @@ fixture_set_up (Fixture      *f,
 }
 
 static void
-remove_dir (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_tear_down (Fixture      *f,
                    gconstpointer data)
 {
   sqlite3_close (f->reader);
-  remove_dir (f->dir);
+  mz_test_remove_tree (f->dir);
   g_free (f->path);
   g_free (f->dir);
 }

@@ -104,28 +104,10 @@ store_fixture_close (StoreFixture *fx)
 }
 
 void
-store_test_rmtree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        store_test_rmtree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-void
 store_fixture_free (StoreFixture *fx)
 {
   store_fixture_close (fx);
-  store_test_rmtree (fx->dir);
+  mz_test_remove_tree (fx->dir);
   g_free (fx->dir);
   g_free (fx->config_path);
   g_free (fx->db_path);

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "registry.h"
 #include "services.h"
+#include "mz-test-util.h"
 
 typedef struct
 {
@@ -46,5 +47,3 @@ gboolean store_test_act (StoreFixture *fx, const char *user, const char *role,
 char *store_test_query (StoreFixture *fx, const char *sql);
 gint64 store_test_query_int (StoreFixture *fx, const char *sql);
 
-/* Removes a directory tree made by a test. */
-void store_test_rmtree (const char *path);

@@ -155,7 +155,7 @@ main (int   argc,
 
   g_test_add_func ("/store/mzctl/record-and-db", test_record_commands);
   status = g_test_run ();
-  store_test_rmtree (dir);
+  mz_test_remove_tree (dir);
   g_free (config_path);
   g_free (dir);
   return status;

@@ -56,7 +56,7 @@ office_new (const char *store_path,
 static void
 office_free (Office *office)
 {
-  store_test_rmtree (office->dir);
+  mz_test_remove_tree (office->dir);
   g_free (office->dir);
   g_free (office->config);
   g_free (office);

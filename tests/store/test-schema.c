@@ -248,7 +248,7 @@ test_migration (void)
   g_assert_cmpint (count (db_path, "SELECT count(*) FROM mig_matter INDEXED BY mig_matter_by_state"
                                    " WHERE state = 'open' AND decided_on >= '2025-01-01'"), ==, 1);
   g_assert_cmpint (count (db_path, "SELECT version FROM mz_schema WHERE plugin = 'mig' AND kind = 'matter'"), ==, 3);
-  store_test_rmtree (dir);
+  mz_test_remove_tree (dir);
 }
 
 /* A newer version that no longer flags a field INDEXED or declares a plain
@@ -330,7 +330,7 @@ test_drop_index (void)
   office_close (o);
   g_assert_cmpint (count (db_path, "SELECT count(*) FROM sqlite_master WHERE name = 'mig_matter_title_unique'"), ==, 1);
   g_assert_cmpint (count (db_path, "SELECT version FROM mz_schema WHERE plugin = 'mig' AND kind = 'matter'"), ==, 2);
-  store_test_rmtree (dir);
+  mz_test_remove_tree (dir);
 }
 
 /* --- bad declarations ------------------------------------------------------ */
@@ -478,7 +478,7 @@ test_table_collision (void)
   g_assert_nonnull (strstr (error->message, "mig.x_y"));
   mz_services_detach_plugin (o->services, &other);
   office_close (o);
-  store_test_rmtree (dir);
+  mz_test_remove_tree (dir);
 }
 
 int
@@ -503,6 +503,6 @@ main (int   argc,
   decl_office = office_open (dir);
   status = g_test_run ();
   office_close (decl_office);
-  store_test_rmtree (dir);
+  mz_test_remove_tree (dir);
   return status;
 }

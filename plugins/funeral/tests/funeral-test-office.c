@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "funeral-test-office.h"
+#include "mz-test-util.h"
 
 const MzActor funeral_clerk = { "wang.clerk", "clerk", "s1", "127.0.0.1" };
 const MzActor funeral_reviewer = { "li.reviewer", "supervisor", "s2", "127.0.0.1" };
@@ -102,18 +103,8 @@ funeral_office_new (const char *plugin_group,
 void
 funeral_office_free (FuneralOffice *office)
 {
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
-
   stop (office);
-  dir = g_dir_open (office->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (office->dir, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (office->dir);
+  mz_test_remove_tree (office->dir);
   g_free (office->dir);
   g_free (office->config_path);
   g_free (office->store_path);

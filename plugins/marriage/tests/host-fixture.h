@@ -14,6 +14,7 @@
 
 #include "services.h"
 #include "loader.h"
+#include "mz-test-util.h"
 
 typedef struct
 {
@@ -91,24 +92,6 @@ host_fixture_setup (HostFixture *f, gconstpointer data)
   host_fixture_setup_with (f, NULL);
 }
 
-static inline void
-host_fixture_remove_dir (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        host_fixture_remove_dir (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /* Stops the host, keeping the store. */
 static inline void
 host_fixture_close (HostFixture *f)
@@ -123,7 +106,7 @@ static inline void
 host_fixture_teardown (HostFixture *f, gconstpointer data)
 {
   host_fixture_close (f);
-  host_fixture_remove_dir (f->dir);
+  mz_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 

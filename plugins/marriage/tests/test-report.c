@@ -278,7 +278,7 @@ test_bad_promised_days (void)
 
   g_clear_pointer (&loader, mz_loader_free);
   g_clear_pointer (&services, mz_services_free);
-  host_fixture_remove_dir (dir);
+  mz_test_remove_tree (dir);
 }
 
 /* The demo files, imported in one batch as `mzctl import` does, give the
