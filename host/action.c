@@ -163,23 +163,36 @@ mz_action_next_sequence (MzAction   *action,
                    counter != NULL ? counter : "(空)");
       return FALSE;
     }
+  /* Read, then write the next value: an UPSERT … RETURNING does it in one
+   * statement but collects its row in an ephemeral table, which cost more
+   * than both statements together.  Only the writer runs this, inside its
+   * transaction, so nothing comes between the two. */
   stmt = mz_store_prepare (action->store,
-                           "INSERT INTO mz_sequence (plugin, counter, value) VALUES (?, ?, 1)"
-                           " ON CONFLICT (plugin, counter) DO UPDATE SET value = value + 1"
-                           " RETURNING value", error);
+                           "SELECT value FROM mz_sequence WHERE plugin = ? AND counter = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, action->kind->plugin->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, counter, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, counter, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      mz_store_set_error (sqlite3_db_handle (stmt), rc, "取号", error);
-      sqlite3_reset (stmt);
-      return FALSE;
-    }
-  *out = sqlite3_column_int64 (stmt, 0);
+  *out = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) + 1 : 1;
   sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return mz_store_set_error (sqlite3_db_handle (stmt), rc, "取号", error);
+
+  stmt = mz_store_prepare (action->store,
+                           *out == 1 ? "INSERT INTO mz_sequence (plugin, counter, value) VALUES (?, ?, 1)"
+                                     : "UPDATE mz_sequence SET value = ?3 WHERE plugin = ?1 AND counter = ?2",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, action->kind->plugin->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, counter, -1, SQLITE_STATIC);
+  if (*out != 1)
+    sqlite3_bind_int64 (stmt, 3, *out);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return mz_store_set_error (sqlite3_db_handle (stmt), rc, "取号", error);
   return TRUE;
 }
 
@@ -257,6 +270,53 @@ mz_query_bind (const MzKind       *kind,
     sqlite3_bind_text (stmt, param, states[i], -1, SQLITE_TRANSIENT);
 }
 
+/* The SELECT of a find by @conditions and @states on @kind, built once
+ * per shape (fields, operators, number of states) and kept: guards run
+ * the same few finds for every action, and a string at a fixed address
+ * finds its prepared statement without hashing the whole text.
+ * Writer thread only. */
+static const char *
+find_sql (MzAction           *action,
+          const MzKind       *kind,
+          const MzCondition  *conditions,
+          const char *const  *states,
+          GError            **error)
+{
+  MzServices *services = action->services;
+  g_autoptr (GString) key = g_string_sized_new (128);
+  g_autoptr (GString) sql = NULL;
+  const char *cached;
+  guint n_states = states != NULL ? g_strv_length ((char **) states) : 0;
+
+  g_string_append (key, kind->qualified);
+  for (guint i = 0; conditions != NULL && conditions[i].field != NULL; i++)
+    {
+      g_string_append_c (key, '|');
+      g_string_append (key, conditions[i].field);
+      g_string_append_c (key, (char) ('0' + (int) conditions[i].op));
+    }
+  g_string_append_c (key, '|');
+  if (n_states < 10)
+    g_string_append_c (key, (char) ('0' + n_states));
+  else
+    g_string_append_printf (key, "%u", n_states);
+
+  if (services->find_sql == NULL)
+    services->find_sql = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  cached = g_hash_table_lookup (services->find_sql, key->str);
+  if (cached != NULL)
+    return cached;
+
+  sql = g_string_new (kind->select_sql);
+  if (!mz_query_where (kind, conditions, states, sql, error))
+    return NULL;
+  g_string_append (sql, " ORDER BY id");
+  cached = sql->str;
+  g_hash_table_insert (services->find_sql, g_string_free (g_steal_pointer (&key), FALSE),
+                       g_string_free (g_steal_pointer (&sql), FALSE));
+  return cached;
+}
+
 gboolean
 mz_action_find (MzAction           *action,
                 const char         *kind_name,
@@ -267,7 +327,7 @@ mz_action_find (MzAction           *action,
                 GError            **error)
 {
   const MzKind *kind;
-  g_autoptr (GString) sql = NULL;
+  const char *sql;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -281,11 +341,10 @@ mz_action_find (MzAction           *action,
                    action->kind->plugin->name, kind_name != NULL ? kind_name : "(空)");
       return FALSE;
     }
-  sql = g_string_new (kind->select_sql);
-  if (!mz_query_where (kind, conditions, states, sql, error))
+  sql = find_sql (action, kind, conditions, states, error);
+  if (sql == NULL)
     return FALSE;
-  g_string_append (sql, " ORDER BY id");
-  stmt = mz_store_prepare (action->store, sql->str, error);
+  stmt = mz_store_prepare (action->store, sql, error);
   if (stmt == NULL)
     return FALSE;
   mz_query_bind (kind, stmt, 1, conditions, states);

@@ -26,6 +26,7 @@ struct _MzServices
   char *office_id;
   char *audit_key_path;
   guint checkpoint_seconds; /* [audit] checkpoint_seconds, for minzhengd's timer */
+  GHashTable *find_sql;     /* writer thread only: condition shape → SELECT (action.c) */
 };
 
 /* A plugin handle always carries its services once attached; calling

@@ -142,14 +142,58 @@ mz_services_set_now (MzServices *services,
   __atomic_store_n (&services->fixed_now, now_usec, __ATOMIC_RELAXED);
 }
 
+/* Today's date is asked for several times per action (validation,
+ * guards): each thread keeps the office-local day it last computed, with
+ * that day's bounds, and formats anew only when the clock leaves them. */
+typedef struct
+{
+  char tz[64];              /* the zone's identifier */
+  gint64 from;              /* first and one past the last microsecond of the day */
+  gint64 until;
+  char text[16];
+} MzToday;
+
+static GPrivate today_cache = G_PRIVATE_INIT (g_free);
+
+static const char *
+services_today (MzServices *services)
+{
+  gint64 now = mz_services_now (services);
+  MzToday *today = g_private_get (&today_cache);
+
+  if (today == NULL)
+    {
+      today = g_new0 (MzToday, 1);
+      g_private_set (&today_cache, today);
+    }
+  if (now < today->from || now >= today->until
+      || strcmp (today->tz, g_time_zone_get_identifier (services->office_tz)) != 0)
+    {
+      gint64 seconds = now >= 0 ? now / G_USEC_PER_SEC : -((-now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+      g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (seconds);
+      g_autoptr (GDateTime) local = g_date_time_to_timezone (utc, services->office_tz);
+      g_autoptr (GDateTime) midnight = g_date_time_new (services->office_tz,
+                                                        g_date_time_get_year (local),
+                                                        g_date_time_get_month (local),
+                                                        g_date_time_get_day_of_month (local),
+                                                        0, 0, 0);
+      g_autoptr (GDateTime) next = midnight != NULL ? g_date_time_add_days (midnight, 1) : NULL;
+
+      g_snprintf (today->text, sizeof today->text, "%04d-%02d-%02d",
+                  g_date_time_get_year (local), g_date_time_get_month (local),
+                  g_date_time_get_day_of_month (local));
+      g_strlcpy (today->tz, g_time_zone_get_identifier (services->office_tz), sizeof today->tz);
+      /* A zone whose midnight can be skipped: no caching, every call computes. */
+      today->from = next != NULL ? g_date_time_to_unix (midnight) * G_USEC_PER_SEC : 0;
+      today->until = next != NULL ? g_date_time_to_unix (next) * G_USEC_PER_SEC : 0;
+    }
+  return today->text;
+}
+
 char *
 mz_services_today (MzServices *services)
 {
-  gint64 now = mz_services_now (services);
-  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (now / G_USEC_PER_SEC);
-  g_autoptr (GDateTime) local = g_date_time_to_timezone (utc, services->office_tz);
-
-  return g_date_time_format (local, "%Y-%m-%d");
+  return g_strdup (services_today (services));
 }
 
 GTimeZone *
@@ -165,23 +209,13 @@ host_now (MzPlugin *self)
   return mz_services_now (mz_plugin_services (self));
 }
 
-static GPrivate today_buffer = G_PRIVATE_INIT (g_free);
-
-/* "Valid until the next call": one buffer per thread, so that plugins
- * running in concurrent requests do not overwrite each other's date. */
+/* "Valid until the next call": the calling thread's own buffer, so that
+ * plugins running in concurrent requests do not overwrite each other's
+ * date. */
 static const char *
 host_today (MzPlugin *self)
 {
-  g_autofree char *today = mz_services_today (mz_plugin_services (self));
-  char *buffer = g_private_get (&today_buffer);
-
-  if (buffer == NULL)
-    {
-      buffer = g_malloc0 (16);
-      g_private_set (&today_buffer, buffer);
-    }
-  g_strlcpy (buffer, today, 16);
-  return buffer;
+  return services_today (mz_plugin_services (self));
 }
 
 /* --- the table ---------------------------------------------------------------------- */
@@ -592,6 +626,7 @@ mz_services_free (MzServices *services)
   g_ptr_array_unref (services->plugins);
   g_clear_pointer (&services->office_tz, g_time_zone_unref);
   g_clear_pointer (&services->roles, g_hash_table_destroy);
+  g_clear_pointer (&services->find_sql, g_hash_table_destroy);
   g_free (services->salt);
   g_free (services->office_id);
   g_free (services->audit_key_path);
