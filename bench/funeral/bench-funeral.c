@@ -1,13 +1,17 @@
 /* bench-funeral — how fast the host takes 殡葬减免 applications, compared
- * with a trivial create action (bench_plain) in the same run and store,
- * one client at a time and 16 at once, and how long the duplicate check
- * takes with many prior cases.
+ * in the same run and store with the plain action (bench_plain's create,
+ * no guard, no effect) on a record of the same shape — the target's
+ * baseline: what the rules cost — and on a trivial one-field record (what
+ * the width and indexes of the row cost), one client at a time and 32 at
+ * once, in interleaved rounds; and how long the duplicate check takes with
+ * many prior cases.
  *
  * The prior cases are bulk-inserted straight into the SQLite file (one
  * transaction, no audit entries), because a million audited actions would
  * take far longer than the check being measured.
  *
- * Usage: bench-funeral [APPLICATIONS [PRIOR_CASES]]  (default 1200, 1000000)
+ * Usage: bench-funeral [APPLICATIONS [PRIOR_CASES]]  (default 1200, 1000000;
+ * the figures in docs/plugins/funeral.md use 6000)
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -175,7 +179,7 @@ time_actions (Host     *host,
   return (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
 }
 
-#define CLIENTS 16
+#define CLIENTS 32
 
 typedef struct
 {
@@ -403,9 +407,14 @@ main (int argc, char **argv)
         elapsed[k] += time_actions (&host, k, k == BENCH_PLAIN ? 0 : base, applications / ROUNDS,
                                     &cpu[k]);
     }
-  per_client = MAX (applications / CLIENTS, 1);
-  for (BenchKind k = BENCH_PLAIN; k <= BENCH_FUNERAL; k++)
-    concurrent[k] = time_concurrent (&host, k, prior + ROUNDS * (gint64) applications, per_client);
+  per_client = MAX (applications / CLIENTS / ROUNDS, 1);
+  for (guint round = 0; round < ROUNDS; round++)
+    {
+      gint64 base = prior + (gint64) (ROUNDS + round) * applications;
+
+      for (BenchKind k = BENCH_PLAIN; k <= BENCH_FUNERAL; k++)
+        concurrent[k] += time_concurrent (&host, k, base, per_client);
+    }
   host_close (&host);
   done = applications / ROUNDS * ROUNDS;
   printf ("one client, synchronous=FULL, %u actions each:\n", done);
@@ -415,17 +424,23 @@ main (int argc, char **argv)
           done / elapsed[BENCH_SHAPED], cpu[BENCH_SHAPED] * 1e6 / done);
   printf ("  funeral applications (submit):         %6.0f /s  %5.0f us CPU each\n",
           done / elapsed[BENCH_FUNERAL], cpu[BENCH_FUNERAL] * 1e6 / done);
-  printf ("  ratio funeral / plain:  %.2f (target >= 0.8)\n",
+  printf ("  target: funeral / plain action of the same shape = %.2f (>= 0.8: %s)\n",
+          elapsed[BENCH_SHAPED] / elapsed[BENCH_FUNERAL],
+          elapsed[BENCH_SHAPED] / elapsed[BENCH_FUNERAL] >= 0.8 ? "met" : "NOT met");
+  printf ("  funeral / trivial one-field action: %.2f (the width and indexes of the row)\n",
           elapsed[BENCH_PLAIN] / elapsed[BENCH_FUNERAL]);
-  printf ("  ratio funeral / same-shape (what the rules cost): %.2f\n",
-          elapsed[BENCH_SHAPED] / elapsed[BENCH_FUNERAL]);
   printf ("  CPU ratios: funeral / plain %.2f, funeral / same-shape %.2f\n",
           cpu[BENCH_PLAIN] / cpu[BENCH_FUNERAL], cpu[BENCH_SHAPED] / cpu[BENCH_FUNERAL]);
-  printf ("%u clients at once (group commit), %u actions each:\n", CLIENTS, per_client);
-  printf ("  plain %.0f /s, same-shape %.0f /s, funeral %.0f /s; ratio funeral / plain %.2f\n",
-          CLIENTS * per_client / concurrent[BENCH_PLAIN],
-          CLIENTS * per_client / concurrent[BENCH_SHAPED],
-          CLIENTS * per_client / concurrent[BENCH_FUNERAL],
+  printf ("%u clients at once (group commit), %u actions each in each of %u rounds:\n",
+          CLIENTS, per_client, ROUNDS);
+  printf ("  plain %.0f /s, same-shape %.0f /s, funeral %.0f /s\n",
+          ROUNDS * CLIENTS * per_client / concurrent[BENCH_PLAIN],
+          ROUNDS * CLIENTS * per_client / concurrent[BENCH_SHAPED],
+          ROUNDS * CLIENTS * per_client / concurrent[BENCH_FUNERAL]);
+  printf ("  target: funeral / plain action of the same shape = %.2f (>= 0.8: %s)\n",
+          concurrent[BENCH_SHAPED] / concurrent[BENCH_FUNERAL],
+          concurrent[BENCH_SHAPED] / concurrent[BENCH_FUNERAL] >= 0.8 ? "met" : "NOT met");
+  printf ("  funeral / trivial one-field action: %.2f\n",
           concurrent[BENCH_PLAIN] / concurrent[BENCH_FUNERAL]);
 
   start = g_get_monotonic_time ();
