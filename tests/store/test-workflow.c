@@ -102,6 +102,50 @@ test_end_to_end (void)
   store_fixture_free (fx);
 }
 
+/* The built-in roles, as docs/storage.md lists them: a clerk prepares
+ * cases but neither decides them nor imports (an import creates a record
+ * in a later state, stepping around approval); auditors and
+ * administrators act on nothing. */
+static void
+test_builtin_roles (void)
+{
+  StoreFixture *fx = store_fixture_new (NULL);
+  static const struct
+  {
+    const char *role;
+    const char *permission;
+    gboolean allowed;
+  } cases[] = {
+    { "clerk", "storetest.apply", TRUE },
+    { "clerk", "marriage.register", TRUE },
+    { "clerk", "personal.read", TRUE },
+    { "clerk", "report.run", TRUE },
+    { "clerk", "funeral.approve", FALSE },
+    { "clerk", "funeral.reject", FALSE },
+    { "clerk", "marriage.revoke", FALSE },
+    { "clerk", "funeral.import", FALSE },
+    { "clerk", "marriage.import", FALSE },
+    { "supervisor", "funeral.import", TRUE },
+    { "supervisor", "funeral.approve", TRUE },
+    { "auditor", "report.run", TRUE },
+    { "auditor", "audit.export", TRUE },
+    { "auditor", "storetest.apply", FALSE },
+    { "auditor", "personal.read", FALSE },
+    { "admin", "db.backup", TRUE },
+    { "admin", "funeral.import", FALSE },
+    { "admin", "personal.read", FALSE },
+    { "nobody", "report.run", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s may %s: %d", cases[i].role, cases[i].permission, cases[i].allowed);
+      g_assert_cmpint (mz_services_role_allows (fx->services, cases[i].role, cases[i].permission),
+                       ==, cases[i].allowed);
+    }
+  store_fixture_free (fx);
+}
+
 static void
 test_state_and_permission (void)
 {
@@ -538,6 +582,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/store/workflow/end-to-end", test_end_to_end);
+  g_test_add_func ("/store/workflow/builtin-roles", test_builtin_roles);
   g_test_add_func ("/store/workflow/state-permission-separation", test_state_and_permission);
   g_test_add_func ("/store/workflow/stale-and-reason", test_stale_and_reason);
   g_test_add_func ("/store/workflow/guard-and-sequence", test_guard_and_sequence);
