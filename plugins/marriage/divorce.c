@@ -282,6 +282,9 @@ withdraw_guard (MzAction *action, gpointer user_data, GError **error)
                                                 error);
 }
 
+/* Either party may withdraw without giving a reason (民法典第一千零七十七条
+ * makes it a right, not a request to be assessed); a reason the party
+ * chooses to give is kept. */
 static gboolean
 withdraw_effect (MzAction *action, gpointer user_data, GError **error)
 {
@@ -319,7 +322,7 @@ static const MzActionDef divorce_actions[] = {
     accept_inputs, NULL, divorce_create_guard, accept_effect, NULL },
   { "import", "导入历史离婚登记", MZ_ACTION_CREATE, NULL, "registered", "marriage.import",
     import_inputs, NULL, divorce_create_guard, import_effect, (gpointer) "historical" },
-  { "withdraw", "撤回离婚登记申请", MZ_ACTION_REASON_REQUIRED, from_accepted, "withdrawn",
+  { "withdraw", "撤回离婚登记申请", MZ_ACTION_FLAGS_NONE, from_accepted, "withdrawn",
     "marriage.divorce", withdraw_inputs, NULL, withdraw_guard, withdraw_effect, NULL },
   { "register", "离婚登记", MZ_ACTION_FLAGS_NONE, from_accepted, "registered",
     "marriage.register", register_inputs, NULL, register_guard, register_effect, NULL },

@@ -41,12 +41,26 @@ extern const MzEnumValue mz_marriage_side_values[];
   MZ_MARRIAGE_PARTY_FIELDS ("woman", "女方"),                                                  \
   { "declaration_signed", "已签署无配偶及无禁止结婚亲属关系声明", MZ_FIELD_BOOLEAN }
 
+/* What the clerk records of consent and kinship (民法典第一千零四十六条,
+ * 第一千零四十八条): each party's confirmation in person of marrying of
+ * their own free will, and the clerk's finding of a prohibited kinship.
+ * Added after the kinds' first versions, so they come last, with the
+ * version of the kind that added them. */
+#define MZ_MARRIAGE_CONSENT_FIELDS(since)                                                      \
+  { "man_voluntary", "男方当面确认自愿结婚", MZ_FIELD_BOOLEAN, MZ_FIELD_FLAGS_NONE, 0, 0, 0,       \
+    NULL, NULL, since },                                                                       \
+  { "woman_voluntary", "女方当面确认自愿结婚", MZ_FIELD_BOOLEAN, MZ_FIELD_FLAGS_NONE, 0, 0, 0,     \
+    NULL, NULL, since },                                                                       \
+  { "prohibited_kinship", "经审查双方为直系血亲或三代以内旁系血亲", MZ_FIELD_BOOLEAN,             \
+    MZ_FIELD_FLAGS_NONE, 0, 0, 0, NULL, NULL, since }
+
 #define MZ_MARRIAGE_PARTY_INPUTS(side)                                                         \
   side "_name", side "_id_number", side "_sex", side "_birth_date", side "_nationality",        \
-  side "_present"
+  side "_present", side "_voluntary"
 
 #define MZ_MARRIAGE_APPLICATION_INPUTS                                                         \
-  MZ_MARRIAGE_PARTY_INPUTS ("man"), MZ_MARRIAGE_PARTY_INPUTS ("woman"), "declaration_signed"
+  MZ_MARRIAGE_PARTY_INPUTS ("man"), MZ_MARRIAGE_PARTY_INPUTS ("woman"), "declaration_signed",  \
+  "prohibited_kinship"
 
 /* Every rule of a marriage registration on the action's values: rules.c on
  * both parties, then, unless @historical, that neither has a marriage in

@@ -14,12 +14,17 @@
 #include "rules.h"
 #include "notice.h"
 
+/* `reason` is personal (schema version 2): the rules keep birth dates and
+ * ID numbers out of their grounds, but the text is free and written for the
+ * couple, so it is masked and hashed in the audit log like the notice that
+ * quotes it.  `reason_code` is what reports and searches use. */
 static const MzFieldDef refusal_fields[] = {
   MZ_MARRIAGE_APPLICATION_FIELDS,
   { "refusal_date", "不予登记日期", MZ_FIELD_DATE, MZ_FIELD_INDEXED },
-  { "reason", "不予登记理由", MZ_FIELD_TEXT, MZ_FIELD_FLAGS_NONE, 512 },
+  { "reason", "不予登记理由", MZ_FIELD_TEXT, MZ_FIELD_PERSONAL, 512 },
   { "reason_code", "理由代码", MZ_FIELD_TEXT, MZ_FIELD_INDEXED, 64 },
   { "notice", "不予办理结婚登记告知书", MZ_FIELD_TEXT, MZ_FIELD_PERSONAL, 4000 },
+  MZ_MARRIAGE_CONSENT_FIELDS (2),
   { NULL },
 };
 
@@ -35,6 +40,7 @@ static GError *
 refusal_ground (MzAction *action, GError **error)
 {
   GError *ground = NULL;
+  g_autofree char *code = NULL;
 
   if (mz_marriage_registration_check (action, FALSE, &ground))
     {
@@ -42,7 +48,11 @@ refusal_ground (MzAction *action, GError **error)
                       "当事人符合结婚登记条件，应当予以登记，不得出具不予办理结婚登记告知书");
       return NULL;
     }
-  if (g_error_matches (ground, MZ_RULE_ERROR, MZ_RULE_ERROR_REFUSED))
+  code = mz_error_code_name (ground);
+  /* Parties entered the wrong way round are the clerk's slip to correct,
+   * not a ground to refuse the couple on. */
+  if (g_error_matches (ground, MZ_RULE_ERROR, MZ_RULE_ERROR_REFUSED)
+      && g_strcmp0 (code, "marriage.sides_swapped") != 0)
     return ground;
   g_propagate_error (error, ground);
   return NULL;
@@ -95,7 +105,7 @@ const MzKindDef mz_marriage_refusal_kind = {
   MZ_KIND_DEF_INIT,
   .name = "refusal",
   .label = "不予办理结婚登记",
-  .schema_version = 1,
+  .schema_version = 2,
   .fields = refusal_fields,
   .states = refusal_states,
   .actions = refusal_actions,

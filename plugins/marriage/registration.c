@@ -11,7 +11,9 @@
 
 /* Terms: 登记日期 registration_date; 受理日期 accepted_date; 结婚证字号
  * certificate_number; 声明 declaration_signed; 亲自到场 *_present;
- * 判决书/裁定书文号 judgment_number. */
+ * 自愿 *_voluntary; 禁止结婚的亲属关系 prohibited_kinship;
+ * 判决书/裁定书文号 judgment_number.  Schema version 4 added the consent
+ * and kinship fields. */
 static const MzFieldDef registration_fields[] = {
   MZ_MARRIAGE_APPLICATION_FIELDS,
   { "accepted_date", "受理日期", MZ_FIELD_DATE },
@@ -21,6 +23,7 @@ static const MzFieldDef registration_fields[] = {
   { "judgment_number", "判决书文号", MZ_FIELD_TEXT, MZ_FIELD_FLAGS_NONE, 64 },
   { "court", "作出判决的人民法院", MZ_FIELD_TEXT, MZ_FIELD_FLAGS_NONE, 64 },
   { "judgment_date", "判决生效日期", MZ_FIELD_DATE },
+  MZ_MARRIAGE_CONSENT_FIELDS (4),
   { NULL },
 };
 
@@ -90,11 +93,13 @@ party_from_action (MzAction *action, const char *side, MzMarriageParty *party)
   g_autofree char *sex = g_strconcat (side, "_sex", NULL);
   g_autofree char *birth = g_strconcat (side, "_birth_date", NULL);
   g_autofree char *present = g_strconcat (side, "_present", NULL);
+  g_autofree char *voluntary = g_strconcat (side, "_voluntary", NULL);
 
   party->id_number = mz_marriage_value_text (action, id);
   party->sex = mz_marriage_value_text (action, sex);
   party->birth_date = mz_marriage_value_text (action, birth);
   party->present = mz_marriage_value_int64 (action, present, 0) != 0;
+  party->voluntary = mz_marriage_value_int64 (action, voluntary, 0) != 0;
 }
 
 gboolean
@@ -124,6 +129,7 @@ mz_marriage_registration_check (MzAction *action, gboolean historical, GError **
   party_from_action (action, "man", &app.man);
   party_from_action (action, "woman", &app.woman);
   app.declaration_signed = mz_marriage_value_int64 (action, "declaration_signed", 0) != 0;
+  app.prohibited_kinship = mz_marriage_value_int64 (action, "prohibited_kinship", 0) != 0;
   app.historical = historical;
   if (!mz_marriage_application_check (&app, error))
     return FALSE;
@@ -241,7 +247,7 @@ const MzKindDef mz_marriage_registration_kind = {
   MZ_KIND_DEF_INIT,
   .name = "registration",
   .label = "结婚登记",
-  .schema_version = 3,
+  .schema_version = 4,
   .fields = registration_fields,
   .indexes = registration_indexes,
   .states = registration_states,

@@ -37,6 +37,10 @@ party_parse_id (const MzMarriageParty *party,
     return TRUE;
 
   rule = mz_error_code_name (local);
+  /* The SDK's reason for a birth date after @on quotes the birth date. */
+  if (g_strcmp0 (rule, "id_number.birth_date") == 0)
+    return mz_field_error_set (error, local->code, field, label, rule,
+                               "身份证号码所示出生日期无效或晚于登记日期 %s，请核对身份证件", on);
   reason = mz_error_reason (local);
   return mz_field_error_set (error, local->domain == MZ_FIELD_ERROR ? local->code
                                                                     : MZ_FIELD_ERROR_FORMAT,
@@ -78,19 +82,34 @@ mz_marriage_party_check (const MzMarriageParty *party,
   if (party->birth_date != NULL && *party->birth_date != '\0'
       && strcmp (party->birth_date, id.birth) != 0)
     return mz_rule_refuse (error, "marriage.birth_mismatch",
-                           "%s填写的出生日期 %s 与身份证号码所示出生日期 %s 不一致，请核对身份证件",
-                           who, party->birth_date, id.birth);
+                           "%s填写的出生日期与身份证号码所示出生日期不一致，请核对身份证件", who);
 
   age = mz_date_age_on (id.birth, on);
   if (age < 0)
     return mz_rule_refuse (error, "marriage.bad_date",
-                           "登记日期 %s 早于%s出生日期 %s", on, who, id.birth);
+                           "%s身份证号码所示出生日期晚于登记日期 %s，请核对", who, on);
   if (age < min_age)
     return mz_rule_refuse (error, "marriage.under_age",
-                           "%s出生于 %s，至登记日 %s 未满%s周岁，不符合法定婚龄（《民法典》第一千零四十七条）",
-                           who, id.birth, on,
-                           side == MZ_MARRIAGE_SIDE_MAN ? "二十二" : "二十");
+                           "%s至登记日 %s 未满%s周岁，不符合法定婚龄（《民法典》第一千零四十七条）",
+                           who, on, side == MZ_MARRIAGE_SIDE_MAN ? "二十二" : "二十");
   return TRUE;
+}
+
+/* Both numbers valid, the man's a woman's and the woman's a man's: the
+ * clerk entered the parties in each other's place, which is not the
+ * ground of 民法典第一千零四十六条 and should not be reported as one. */
+static gboolean
+sides_swapped (const MzMarriageApplication *application)
+{
+  MzIdNumber man;
+  MzIdNumber woman;
+
+  if (application->man.id_number == NULL || application->woman.id_number == NULL)
+    return FALSE;
+  return mz_id_number_parse (application->man.id_number, application->date, FALSE, &man, NULL)
+         && mz_id_number_parse (application->woman.id_number, application->date, FALSE, &woman,
+                                NULL)
+         && man.sex == MZ_SEX_FEMALE && woman.sex == MZ_SEX_MALE;
 }
 
 gboolean
@@ -101,6 +120,11 @@ mz_marriage_application_check (const MzMarriageApplication *application,
 
   if (application->date == NULL || !mz_date_parse (application->date, &(GDate) { 0 }))
     return mz_rule_refuse (error, "marriage.bad_date", "登记日期无效");
+
+  if (sides_swapped (application))
+    return mz_rule_refuse (error, "marriage.sides_swapped",
+                           "男方栏身份证号码所示性别为女，女方栏身份证号码所示性别为男："
+                           "男女双方信息填反，请将双方信息对调后重新提交");
 
   if (!mz_marriage_party_check (&application->man, MZ_MARRIAGE_SIDE_MAN,
                                 application->date, error)
@@ -124,6 +148,20 @@ mz_marriage_application_check (const MzMarriageApplication *application,
                              : mz_marriage_side_label (application->man.present
                                                          ? MZ_MARRIAGE_SIDE_WOMAN
                                                          : MZ_MARRIAGE_SIDE_MAN));
+
+  if (!application->man.voluntary || !application->woman.voluntary)
+    return mz_rule_refuse (error, "marriage.not_voluntary",
+                           "%s未当面确认本人自愿结婚；结婚应当男女双方完全自愿，禁止任何一方对另一方加以强迫"
+                           "（《民法典》第一千零四十六条）",
+                           !application->man.voluntary && !application->woman.voluntary
+                             ? "男女双方"
+                             : mz_marriage_side_label (application->man.voluntary
+                                                         ? MZ_MARRIAGE_SIDE_WOMAN
+                                                         : MZ_MARRIAGE_SIDE_MAN));
+
+  if (application->prohibited_kinship)
+    return mz_rule_refuse (error, "marriage.prohibited_kinship",
+                           "经审查，男女双方为直系血亲或者三代以内的旁系血亲，禁止结婚（《民法典》第一千零四十八条）");
   return TRUE;
 }
 

@@ -46,6 +46,8 @@ typedef enum
  * @sex: "male" / "female" when the clerk entered it, else %NULL
  * @birth_date: "YYYY-MM-DD" when the clerk entered it, else %NULL
  * @present: the clerk recorded that the party came in person (亲自到场)
+ * @voluntary: the party confirmed to the clerk, in person, that they marry
+ *   of their own free will (自愿结婚, 民法典第一千零四十六条)
  *
  * One party of a marriage registration, as the rules need it.
  */
@@ -55,6 +57,7 @@ typedef struct
   const char *sex;
   const char *birth_date;
   gboolean present;
+  gboolean voluntary;
 } MzMarriageParty;
 
 /**
@@ -63,8 +66,12 @@ typedef struct
  * @woman: 女方
  * @date: the registration date "YYYY-MM-DD" ages are counted on
  * @declaration_signed: 声明 signed (no spouse, no prohibited kinship)
- * @historical: an imported record of a past registration: presence and the
- *   declaration were checked by the system of the time and are not on file
+ * @prohibited_kinship: the clerk found the parties to be lineal relatives
+ *   by blood or collateral relatives by blood within three generations
+ *   (直系血亲或者三代以内的旁系血亲, 民法典第一千零四十八条)
+ * @historical: an imported record of a past registration: presence,
+ *   voluntariness, kinship and the declaration were checked by the system
+ *   of the time and are not on file
  */
 typedef struct
 {
@@ -72,6 +79,7 @@ typedef struct
   MzMarriageParty woman;
   const char *date;
   gboolean declaration_signed;
+  gboolean prohibited_kinship;
   gboolean historical;
 } MzMarriageApplication;
 
@@ -79,15 +87,18 @@ const char *mz_marriage_side_label (MzMarriageSide side);
 
 /* Checks one party: a valid ID number of the right sex for @side (民法典
  * 第一千零四十六条: a man and a woman), entered sex and birth date agreeing
- * with the number, and the legal age on @on. */
+ * with the number, and the legal age on @on.  Refusals name the party and
+ * the date of registration, never the birth date or the number: they are
+ * shown to whoever sees the error and kept in the audit log. */
 gboolean mz_marriage_party_check (const MzMarriageParty *party,
                                   MzMarriageSide         side,
                                   const char            *on,
                                   GError               **error);
 
 /* Checks everything about an application that does not need the records:
- * both parties, then the declaration, then presence (both skipped when
- * @historical). */
+ * that the two parties were not entered the wrong way round, both parties,
+ * then (all skipped when @historical) the declaration, presence, each
+ * party's confirmation of free will, and kinship. */
 gboolean mz_marriage_application_check (const MzMarriageApplication *application,
                                         GError                     **error);
 

@@ -45,7 +45,8 @@ worker_run (gpointer data)
       id = host_fixture_act (w->fixture, "registration", "register", 0, &error,
                              "man_name", man_name, "man_id_number", man_id, "man_present", "1",
                              "woman_name", woman_name, "woman_id_number", woman_id,
-                             "woman_present", "1", "declaration_signed", "1", NULL);
+                             "woman_present", "1", "declaration_signed", "1", "man_voluntary", "1",
+                             "woman_voluntary", "1", NULL);
       if (i == PER_THREAD)
         {
           host_fixture_assert_code (error, "marriage.already_married");
@@ -130,7 +131,8 @@ crash_worker (gpointer data)
       host_fixture_act (f, "registration", "register", 0, &error,
                         "man_name", "崩溃测试男", "man_id_number", man_id, "man_present", "1",
                         "woman_name", "崩溃测试女", "woman_id_number", woman_id,
-                        "woman_present", "1", "declaration_signed", "1", NULL);
+                        "woman_present", "1", "declaration_signed", "1", "man_voluntary", "1",
+                        "woman_voluntary", "1", NULL);
       g_assert_no_error (error);
     }
   return NULL;
@@ -205,7 +207,8 @@ test_crash_sequence (void)
   id = host_fixture_act (&f, "registration", "register", 0, &error,
                          "man_name", "崩溃后男", "man_id_number", man_id, "man_present", "1",
                          "woman_name", "崩溃后女", "woman_id_number", woman_id,
-                         "woman_present", "1", "declaration_signed", "1", NULL);
+                         "woman_present", "1", "declaration_signed", "1", "man_voluntary", "1",
+                         "woman_voluntary", "1", NULL);
   g_assert_no_error (error);
   last = host_fixture_column (&f, "marriage_registration", id, "certificate_number");
   after = assert_contiguous (db_path);

@@ -42,7 +42,65 @@ register_couple (HostFixture *f, const Couple *c, GError **error)
                            "man_name", c->man_name, "man_id_number", c->man_id,
                            "man_present", "1", "woman_name", c->woman_name,
                            "woman_id_number", c->woman_id, "woman_present", "1",
-                           "declaration_signed", "1", NULL);
+                           "declaration_signed", "1", "man_voluntary", "1",
+                           "woman_voluntary", "1", NULL);
+}
+
+/* Asserts a refusal with @code that cites @law ("《民法典》第一千零四十七条"). */
+static void
+assert_refusal (GError *error, const char *code, const char *law)
+{
+  host_fixture_assert_code (error, code);
+  if (strstr (error->message, law) == NULL)
+    g_error ("expected %s cited, got: %s", law, error->message);
+}
+
+/* The newest audit entry of @action: its outcome, reason and changes. */
+typedef struct
+{
+  gint64 count;
+  char *outcome;
+  char *reason;
+  char *changes;
+  gint64 object_id;
+} AuditLast;
+
+static void
+audit_last_clear (AuditLast *a)
+{
+  g_free (a->outcome);
+  g_free (a->reason);
+  g_free (a->changes);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AuditLast, audit_last_clear)
+
+static void
+audit_last (HostFixture *f, const char *action, const char *object_kind, AuditLast *out)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  memset (out, 0, sizeof *out);
+  g_assert_cmpint (sqlite3_open_v2 (f->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT outcome, reason, changes, object_id,"
+                                       " (SELECT count (*) FROM audit_entries"
+                                       "  WHERE action = ?1 AND object_kind = ?2)"
+                                       " FROM audit_entries WHERE action = ?1 AND object_kind = ?2"
+                                       " ORDER BY seq DESC LIMIT 1",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, action, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, object_kind, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      out->outcome = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      out->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      out->changes = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      out->object_id = sqlite3_column_int64 (stmt, 3);
+      out->count = sqlite3_column_int64 (stmt, 4);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
 }
 
 static gint64
@@ -105,10 +163,13 @@ test_age_boundary (HostFixture *f, gconstpointer data)
 
   host_fixture_set_today (f, "2021-05-09");
   g_assert_cmpint (register_couple (f, young_man, &error), ==, 0);
-  host_fixture_assert_code (error, "marriage.under_age");
+  assert_refusal (error, "marriage.under_age", "《民法典》第一千零四十七条");
+  /* The ground and the date of registration, not the birth date. */
+  g_assert_nonnull (strstr (error->message, "男方至登记日 2021-05-09 未满二十二周岁"));
+  g_assert_null (strstr (error->message, "1999-05-10"));
   g_clear_error (&error);
   g_assert_cmpint (register_couple (f, young_woman, &error), ==, 0);
-  host_fixture_assert_code (error, "marriage.under_age");
+  assert_refusal (error, "marriage.under_age", "《民法典》第一千零四十七条");
   g_clear_error (&error);
 
   host_fixture_set_today (f, "2021-05-10");
@@ -125,6 +186,8 @@ test_refusals (HostFixture *f, gconstpointer data)
   g_autofree char *second_man = test_id_make ("450222", "1991-03-01", 13);
   g_autoptr (GError) error = NULL;
   g_autofree char *number = NULL;
+  g_autofree char *voluntary = NULL;
+  g_autofree char *kinship = NULL;
   gint64 id;
 
   g_assert_cmpint (host_fixture_act (f, "registration", "register", 0, &error,
@@ -132,7 +195,8 @@ test_refusals (HostFixture *f, gconstpointer data)
                                      "man_present", "1", "woman_name", c->woman_name,
                                      "woman_id_number", c->woman_id, "woman_present", "1",
                                      NULL), ==, 0);
-  host_fixture_assert_code (error, "marriage.declaration_missing");
+  assert_refusal (error, "marriage.declaration_missing", "《民法典》第一千零四十二条、第一千零四十八条");
+  g_assert_nonnull (strstr (error->message, "《婚姻登记条例》"));
   g_clear_error (&error);
 
   g_assert_cmpint (host_fixture_act (f, "registration", "register", 0, &error,
@@ -140,7 +204,7 @@ test_refusals (HostFixture *f, gconstpointer data)
                                      "man_present", "1", "woman_name", c->woman_name,
                                      "woman_id_number", c->woman_id, "declaration_signed", "1",
                                      NULL), ==, 0);
-  host_fixture_assert_code (error, "marriage.not_present");
+  assert_refusal (error, "marriage.not_present", "《民法典》第一千零四十九条");
   g_clear_error (&error);
 
   g_assert_cmpint (host_fixture_act (f, "registration", "register", 0, &error,
@@ -148,7 +212,7 @@ test_refusals (HostFixture *f, gconstpointer data)
                                      "man_present", "1", "woman_name", "某某",
                                      "woman_id_number", second_man, "woman_present", "1",
                                      "declaration_signed", "1", NULL), ==, 0);
-  host_fixture_assert_code (error, "marriage.not_man_and_woman");
+  assert_refusal (error, "marriage.not_man_and_woman", "《民法典》第一千零四十六条");
   g_clear_error (&error);
 
   g_assert_cmpint (host_fixture_act (f, "registration", "register", 0, &error,
@@ -158,13 +222,68 @@ test_refusals (HostFixture *f, gconstpointer data)
                                      "woman_id_number", c->woman_id, "woman_present", "1",
                                      "declaration_signed", "1", NULL), ==, 0);
   host_fixture_assert_code (error, "marriage.birth_mismatch");
+  g_assert_null (strstr (error->message, "1990-03-0"));
   g_clear_error (&error);
 
-  /* No certificate number was drawn by the refused attempts. */
-  id = register_couple (f, c, &error);
+  /* The man's number in the woman's place and hers in his: a slip of the
+   * clerk, said as such. */
+  g_assert_cmpint (host_fixture_act (f, "registration", "register", 0, &error,
+                                     "man_name", c->woman_name, "man_id_number", c->woman_id,
+                                     "man_present", "1", "woman_name", c->man_name,
+                                     "woman_id_number", c->man_id, "woman_present", "1",
+                                     "declaration_signed", "1", "man_voluntary", "1",
+                                     "woman_voluntary", "1", NULL), ==, 0);
+  host_fixture_assert_code (error, "marriage.sides_swapped");
+  g_assert_nonnull (strstr (error->message, "男女双方信息填反"));
+  g_assert_null (strstr (error->message, "结婚须为男女双方"));
+  g_clear_error (&error);
+  /* No notice of refusal for the slip: the clerk corrects it. */
+  g_assert_cmpint (host_fixture_act (f, "refusal", "refuse", 0, &error,
+                                     "man_name", c->woman_name, "man_id_number", c->woman_id,
+                                     "man_present", "1", "woman_name", c->man_name,
+                                     "woman_id_number", c->man_id, "woman_present", "1",
+                                     "declaration_signed", "1", "man_voluntary", "1",
+                                     "woman_voluntary", "1", NULL), ==, 0);
+  host_fixture_assert_code (error, "marriage.sides_swapped");
+  g_clear_error (&error);
+
+  /* Each party confirms in person that they marry of their own free will. */
+  g_assert_cmpint (host_fixture_act (f, "registration", "register", 0, &error,
+                                     "man_name", c->man_name, "man_id_number", c->man_id,
+                                     "man_present", "1", "woman_name", c->woman_name,
+                                     "woman_id_number", c->woman_id, "woman_present", "1",
+                                     "declaration_signed", "1", "man_voluntary", "1", NULL), ==, 0);
+  assert_refusal (error, "marriage.not_voluntary", "《民法典》第一千零四十六条");
+  g_assert_nonnull (strstr (error->message, "女方未当面确认本人自愿结婚"));
+  g_clear_error (&error);
+
+  /* The clerk found a prohibited kinship although the declaration says
+   * there is none. */
+  g_assert_cmpint (host_fixture_act (f, "registration", "register", 0, &error,
+                                     "man_name", c->man_name, "man_id_number", c->man_id,
+                                     "man_present", "1", "woman_name", c->woman_name,
+                                     "woman_id_number", c->woman_id, "woman_present", "1",
+                                     "declaration_signed", "1", "man_voluntary", "1",
+                                     "woman_voluntary", "1", "prohibited_kinship", "1",
+                                     NULL), ==, 0);
+  assert_refusal (error, "marriage.prohibited_kinship", "《民法典》第一千零四十八条");
+  g_clear_error (&error);
+
+  /* No certificate number was drawn by the refused attempts; the finding
+   * of no prohibited kinship is kept with the confirmations. */
+  id = host_fixture_act (f, "registration", "register", 0, &error,
+                         "man_name", c->man_name, "man_id_number", c->man_id,
+                         "man_present", "1", "woman_name", c->woman_name,
+                         "woman_id_number", c->woman_id, "woman_present", "1",
+                         "declaration_signed", "1", "man_voluntary", "1",
+                         "woman_voluntary", "1", "prohibited_kinship", "0", NULL);
   g_assert_no_error (error);
   number = host_fixture_column (f, "marriage_registration", id, "certificate_number");
   g_assert_cmpstr (number, ==, "J450222-2021-000001");
+  voluntary = host_fixture_column (f, "marriage_registration", id, "woman_voluntary");
+  kinship = host_fixture_column (f, "marriage_registration", id, "prohibited_kinship");
+  g_assert_cmpstr (voluntary, ==, "1");
+  g_assert_cmpstr (kinship, ==, "0");
 }
 
 /* A marriage not ended blocks another; a court divorce, or a divorce
@@ -184,12 +303,12 @@ test_already_married (HostFixture *f, gconstpointer data)
   g_assert_no_error (error);
 
   g_assert_cmpint (register_couple (f, second, &error), ==, 0);
-  host_fixture_assert_code (error, "marriage.already_married");
+  assert_refusal (error, "marriage.already_married", "《民法典》第一千零四十二条");
   g_assert_nonnull (strstr (error->message, "男方"));
   g_assert_nonnull (strstr (error->message, "J450222-2021-000001"));
   g_clear_error (&error);
   g_assert_cmpint (register_couple (f, third, &error), ==, 0);
-  host_fixture_assert_code (error, "marriage.already_married");
+  assert_refusal (error, "marriage.already_married", "《民法典》第一千零四十二条");
   g_assert_nonnull (strstr (error->message, "女方"));
   g_clear_error (&error);
 
@@ -302,18 +421,18 @@ test_divorce_timeline (HostFixture *f, gconstpointer data)
 
   host_fixture_set_today (f, "2021-03-30"); /* day 29 */
   g_assert_cmpint (register_divorce (f, da, &error), ==, 0);
-  host_fixture_assert_code (error, "marriage.cooling_off");
+  assert_refusal (error, "marriage.cooling_off", "《民法典》第一千零七十七条");
   g_clear_error (&error);
   host_fixture_set_today (f, "2021-03-31"); /* day 30 */
   g_assert_cmpint (register_divorce (f, da, &error), ==, 0);
-  host_fixture_assert_code (error, "marriage.cooling_off");
+  assert_refusal (error, "marriage.cooling_off", "《民法典》第一千零七十七条");
   g_clear_error (&error);
 
   host_fixture_set_today (f, "2021-04-01"); /* day 31 */
   /* Both must come: one alone is refused. */
   g_assert_cmpint (host_fixture_act (f, "divorce", "register", da, &error,
                                      "man_present", "1", NULL), ==, 0);
-  host_fixture_assert_code (error, "marriage.not_present");
+  assert_refusal (error, "marriage.not_present", "《民法典》第一千零七十六条");
   g_clear_error (&error);
   g_assert_cmpint (register_divorce (f, da, &error), ==, da);
   g_assert_no_error (error);
@@ -333,7 +452,7 @@ test_divorce_timeline (HostFixture *f, gconstpointer data)
 
   host_fixture_set_today (f, "2021-05-01"); /* day 61 */
   g_assert_cmpint (register_divorce (f, dc, &error), ==, 0);
-  host_fixture_assert_code (error, "marriage.window_lapsed");
+  assert_refusal (error, "marriage.window_lapsed", "《民法典》第一千零七十七条");
   g_clear_error (&error);
   state = host_fixture_column (f, "marriage_divorce", dc, "state");
   g_assert_cmpstr (state, ==, "accepted");
@@ -358,6 +477,8 @@ test_divorce_withdraw (HostFixture *f, gconstpointer data)
   MzActResult result = { 0 };
   gint64 d;
   g_autofree char *reason = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *by = NULL;
 
   host_fixture_set_today (f, "2021-01-04");
   g_assert_cmpint (register_couple (f, a, &error), >, 0);
@@ -377,20 +498,31 @@ test_divorce_withdraw (HostFixture *f, gconstpointer data)
   host_fixture_set_today (f, "2021-04-01");
   request.reason = "女方不愿离婚";
   g_assert_false (mz_services_act (f->services, &request, &result, &error));
-  host_fixture_assert_code (error, "marriage.withdraw_closed");
+  assert_refusal (error, "marriage.withdraw_closed", "《民法典》第一千零七十七条");
   g_clear_error (&error);
 
-  /* Day 30: still possible. */
+  /* Day 30: still possible, and a right: no reason need be given
+   * (民法典第一千零七十七条). */
   host_fixture_set_today (f, "2021-03-31");
+  request.reason = NULL;
   g_assert_true (mz_services_act (f->services, &request, &result, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (result.state, ==, "withdrawn");
   reason = host_fixture_column (f, "marriage_divorce", d, "withdrawal_reason");
-  g_assert_cmpstr (reason, ==, "女方不愿离婚");
+  g_assert_null (reason);
+  by = host_fixture_column (f, "marriage_divorce", d, "withdrawn_by");
+  g_assert_cmpstr (by, ==, "woman");
 
-  /* The marriage is still in force: a new application may follow. */
-  g_assert_cmpint (accept_divorce (f, a, "J450222-2021-000001", &error), >, 0);
+  /* The marriage is still in force: a new application may follow, and a
+   * reason the party chooses to give is kept. */
+  request.record_id = accept_divorce (f, a, "J450222-2021-000001", &error);
   g_assert_no_error (error);
+  g_assert_cmpint (request.record_id, >, 0);
+  request.reason = "女方不愿离婚";
+  g_assert_true (mz_services_act (f->services, &request, &result, &error));
+  g_assert_no_error (error);
+  kept = host_fixture_column (f, "marriage_divorce", request.record_id, "withdrawal_reason");
+  g_assert_cmpstr (kept, ==, "女方不愿离婚");
 }
 
 static void
@@ -410,7 +542,7 @@ test_divorce_refusals (HostFixture *f, gconstpointer data)
                                      "woman_name", a->woman_name, "woman_id_number", a->woman_id,
                                      "man_capacity", "1", "woman_capacity", "1",
                                      "man_present", "1", "woman_present", "1", NULL), ==, 0);
-  host_fixture_assert_code (error, "marriage.no_agreement");
+  assert_refusal (error, "marriage.no_agreement", "《民法典》第一千零七十六条");
   g_clear_error (&error);
 
   g_assert_cmpint (host_fixture_act (f, "divorce", "accept", 0, &error,
@@ -419,7 +551,7 @@ test_divorce_refusals (HostFixture *f, gconstpointer data)
                                      "woman_name", a->woman_name, "woman_id_number", a->woman_id,
                                      "agreement_present", "1", "man_capacity", "1",
                                      "man_present", "1", "woman_present", "1", NULL), ==, 0);
-  host_fixture_assert_code (error, "marriage.no_capacity");
+  assert_refusal (error, "marriage.no_capacity", "《婚姻登记条例》");
   g_clear_error (&error);
 
   /* Another couple's certificate. */
@@ -429,7 +561,7 @@ test_divorce_refusals (HostFixture *f, gconstpointer data)
 
   /* Registered elsewhere: refused until mainland China is affirmed. */
   g_assert_cmpint (accept_divorce (f, other, "J450105-2012-000321", &error), ==, 0);
-  host_fixture_assert_code (error, "marriage.not_mainland");
+  assert_refusal (error, "marriage.not_mainland", "《婚姻登记条例》");
   g_clear_error (&error);
   g_assert_cmpint (host_fixture_act (f, "divorce", "accept", 0, &error,
                                      "marriage_certificate_number", "J450105-2012-000321",
@@ -459,6 +591,14 @@ test_replacement (HostFixture *f, gconstpointer data)
   g_assert_cmpint (register_couple (f, b, &error), >, 0);
 
   host_fixture_set_today (f, "2021-02-01");
+  /* The applicant must come in person. */
+  g_assert_cmpint (host_fixture_act (f, "replacement", "issue", 0, &error,
+                                     "certificate_type", "marriage",
+                                     "original_certificate_number", "J450222-2021-000001",
+                                     "applicant_name", a->woman_name,
+                                     "applicant_id_number", a->woman_id, NULL), ==, 0);
+  assert_refusal (error, "marriage.not_present", "《婚姻登记条例》");
+  g_clear_error (&error);
   /* Not a party to the marriage. */
   g_assert_cmpint (host_fixture_act (f, "replacement", "issue", 0, &error,
                                      "certificate_type", "marriage",
@@ -498,7 +638,7 @@ test_replacement (HostFixture *f, gconstpointer data)
                                      "applicant_name", b->man_name,
                                      "applicant_id_number", b->man_id,
                                      "applicant_present", "1", NULL), ==, 0);
-  host_fixture_assert_code (error, "marriage.archive_unverified");
+  assert_refusal (error, "marriage.archive_unverified", "《婚姻登记条例》");
   g_clear_error (&error);
 
   /* After their divorce, b get a divorce certificate, not a marriage one. */
@@ -557,13 +697,221 @@ test_import_then_register (HostFixture *f, gconstpointer data)
                                      "woman_id_number", now->woman_id,
                                      "registration_date", "2006-12-31",
                                      "certificate_number", "J450222-2006-000001", NULL), ==, 0);
-  host_fixture_assert_code (error, "marriage.under_age");
+  assert_refusal (error, "marriage.under_age", "《民法典》第一千零四十七条");
   g_clear_error (&error);
 
   id = register_couple (f, now, &error);
   g_assert_no_error (error);
   number = host_fixture_column (f, "marriage_registration", id, "certificate_number");
   g_assert_cmpstr (number, ==, "J450222-2021-000002");
+}
+
+
+static const MzActor auditor = { "audit01", "auditor", "session-2", "test" };
+
+/* A field of a record as JSON. */
+static const char *
+json_field (JsonNode *record, const char *field)
+{
+  JsonObject *fields = json_object_get_object_member (json_node_get_object (record), "fields");
+
+  return json_object_get_string_member (fields, field);
+}
+
+/* An auditor (no personal.read) reads and lists registrations: ID numbers
+ * and names come masked, and each read is in the audit log as record.read
+ * with "personal":"masked"; a supervisor sees them and the log says so. */
+static void
+test_read_masked (HostFixture *f, gconstpointer data)
+{
+  g_autoptr (Couple) c = couple_new ("1990-03-01", 50, "1992-03-01", 50);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) one = NULL;
+  g_autoptr (JsonNode) list = NULL;
+  g_autoptr (JsonNode) shown = NULL;
+  g_auto (AuditLast) read = { 0 };
+  g_auto (AuditLast) read_shown = { 0 };
+  g_autofree char *masked_id = NULL;
+  g_autofree char *masked_woman_id = NULL;
+  g_autofree char *ids = NULL;
+  MzFindQuery query = { 0 };
+  gint64 id;
+
+  id = register_couple (f, c, &error);
+  g_assert_no_error (error);
+  masked_id = g_strdup_printf ("4502**********%s", c->man_id + 14);
+  masked_woman_id = g_strdup_printf ("4502**********%s", c->woman_id + 14);
+
+  one = mz_services_record_get (f->services, "marriage", "registration", id, &auditor, NULL,
+                                &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_field (one, "man_id_number"), ==, masked_id);
+  g_assert_cmpstr (json_field (one, "certificate_number"), ==, "J450222-2021-000001");
+  g_assert_cmpstr (json_field (one, "man_name"), !=, c->man_name);
+  audit_last (f, "record.read", "marriage.registration", &read);
+  g_assert_cmpint (read.count, ==, 1);
+  g_assert_cmpstr (read.outcome, ==, "ok");
+  g_assert_cmpint (read.object_id, ==, id);
+  g_assert_nonnull (strstr (read.changes, "\"personal\":\"masked\""));
+  audit_last_clear (&read);
+
+  list = mz_services_record_find (f->services, "marriage", "registration", &query, &auditor,
+                                  NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 1);
+  g_assert_cmpstr (json_field (json_array_get_element (json_node_get_array (list), 0),
+                               "woman_id_number"), ==, masked_woman_id);
+  audit_last (f, "record.read", "marriage.registration", &read);
+  g_assert_cmpint (read.count, ==, 2);
+  ids = g_strdup_printf ("\"ids\":[%" G_GINT64_FORMAT "]", id);
+  g_assert_nonnull (strstr (read.changes, ids));
+  g_assert_nonnull (strstr (read.changes, "\"personal\":\"masked\""));
+
+  shown = mz_services_record_get (f->services, "marriage", "registration", id,
+                                  &host_fixture_actor, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_field (shown, "man_id_number"), ==, c->man_id);
+  audit_last (f, "record.read", "marriage.registration", &read_shown);
+  g_assert_cmpint (read_shown.count, ==, 3);
+  g_assert_nonnull (strstr (read_shown.changes, "\"personal\":\"shown\""));
+}
+
+/* A refused registration is audited with outcome refused and its code; the
+ * reason kept there names the ground and the date, and neither the birth
+ * date nor the ID number.  The refusal record's reason is personal: hashed
+ * in the audit log's changes and masked for the auditor. */
+static void
+test_refusal_privacy (HostFixture *f, gconstpointer data)
+{
+  g_autoptr (Couple) young = couple_new ("1999-05-11", 51, "1999-01-01", 51);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) notice = NULL;
+  g_auto (AuditLast) refused = { 0 };
+  g_auto (AuditLast) issued = { 0 };
+  g_autofree char *reason = NULL;
+  gint64 id;
+
+  g_assert_cmpint (register_couple (f, young, &error), ==, 0);
+  assert_refusal (error, "marriage.under_age", "《民法典》第一千零四十七条");
+  g_clear_error (&error);
+  audit_last (f, "marriage.registration.register", "marriage.registration", &refused);
+  g_assert_cmpint (refused.count, ==, 1);
+  g_assert_cmpstr (refused.outcome, ==, "refused");
+  g_assert_nonnull (strstr (refused.reason, "[marriage.under_age]"));
+  g_assert_nonnull (strstr (refused.reason, "男方至登记日 2021-05-10 未满二十二周岁"));
+  g_assert_null (strstr (refused.reason, "1999-05-11"));
+  g_assert_null (strstr (refused.reason, young->man_id));
+  g_assert_null (strstr (refused.reason, young->man_name));
+
+  id = host_fixture_act (f, "refusal", "refuse", 0, &error,
+                         "man_name", young->man_name, "man_id_number", young->man_id,
+                         "man_present", "1", "woman_name", young->woman_name,
+                         "woman_id_number", young->woman_id, "woman_present", "1",
+                         "declaration_signed", "1", "man_voluntary", "1",
+                         "woman_voluntary", "1", NULL);
+  g_assert_no_error (error);
+  reason = host_fixture_column (f, "marriage_refusal", id, "reason");
+  g_assert_nonnull (strstr (reason, "未满二十二周岁"));
+  audit_last (f, "marriage.refusal.refuse", "marriage.refusal", &issued);
+  g_assert_cmpstr (issued.outcome, ==, "ok");
+  g_assert_nonnull (strstr (issued.changes, "\"reason_code\":[null,\"marriage.under_age\"]"));
+  g_assert_null (strstr (issued.changes, "未满"));
+
+  notice = mz_services_record_get (f->services, "marriage", "refusal", id, &auditor, NULL,
+                                   &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_field (notice, "reason_code"), ==, "marriage.under_age");
+  g_assert_null (strstr (json_field (notice, "reason"), "未满"));
+  g_assert_null (strstr (json_field (notice, "notice"), young->man_name));
+}
+
+/* 宣告婚姻无效 and 撤销婚姻: each needs the court, changes the state, and
+ * leaves the parties free to register again. */
+static void
+test_annulment_revocation (HostFixture *f, gconstpointer data)
+{
+  static const struct
+  {
+    const char *action;
+    const char *state;
+  } judgments[] = {
+    { "record_annulment", "annulled" },
+    { "record_revocation", "revoked" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (judgments); i++)
+    {
+      g_autoptr (Couple) c = couple_new ("1990-01-01", 60 + i, "1992-01-01", 60 + i);
+      g_autoptr (GError) error = NULL;
+      g_autofree char *state = NULL;
+      g_autofree char *judgment = NULL;
+      gint64 marriage, again;
+
+      host_fixture_set_today (f, "2021-01-05");
+      marriage = register_couple (f, c, &error);
+      g_assert_no_error (error);
+      host_fixture_set_today (f, "2021-04-01");
+
+      g_assert_cmpint (host_fixture_act (f, "registration", judgments[i].action, marriage, &error,
+                                         "judgment_number", "（2021）桂0222民初300号",
+                                         "judgment_date", "2021-03-20", NULL), ==, 0);
+      g_assert_error (error, MZ_FIELD_ERROR, MZ_FIELD_ERROR_REQUIRED);
+      g_assert_nonnull (strstr (error->message, "court"));
+      g_clear_error (&error);
+      g_assert_cmpint (host_fixture_act (f, "registration", judgments[i].action, marriage, &error,
+                                         "court", "柳城县人民法院", "judgment_date", "2021-03-20",
+                                         NULL), ==, 0);
+      g_assert_error (error, MZ_FIELD_ERROR, MZ_FIELD_ERROR_REQUIRED);
+      g_assert_nonnull (strstr (error->message, "judgment_number"));
+      g_clear_error (&error);
+      state = host_fixture_column (f, "marriage_registration", marriage, "state");
+      g_assert_cmpstr (state, ==, "registered");
+      g_clear_pointer (&state, g_free);
+
+      /* Still married: neither may register with someone else yet. */
+      g_assert_cmpint (register_couple (f, c, &error), ==, 0);
+      assert_refusal (error, "marriage.already_married", "《民法典》第一千零四十二条");
+      g_clear_error (&error);
+
+      g_assert_cmpint (host_fixture_act (f, "registration", judgments[i].action, marriage, &error,
+                                         "judgment_number", "（2021）桂0222民初300号",
+                                         "court", "柳城县人民法院", "judgment_date", "2021-03-20",
+                                         NULL), ==, marriage);
+      g_assert_no_error (error);
+      state = host_fixture_column (f, "marriage_registration", marriage, "state");
+      judgment = host_fixture_column (f, "marriage_registration", marriage, "judgment_number");
+      g_assert_cmpstr (state, ==, judgments[i].state);
+      g_assert_cmpstr (judgment, ==, "（2021）桂0222民初300号");
+
+      /* The marriage is void or revoked: the same two may register anew. */
+      again = register_couple (f, c, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (again, >, marriage);
+    }
+}
+
+/* Each year's numbering starts at 000001. */
+static void
+test_number_new_year (HostFixture *f, gconstpointer data)
+{
+  g_autoptr (Couple) a = couple_new ("1990-01-01", 70, "1992-01-01", 70);
+  g_autoptr (Couple) b = couple_new ("1990-01-01", 71, "1992-01-01", 71);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  gint64 id;
+
+  host_fixture_set_today (f, "2021-12-31");
+  id = register_couple (f, a, &error);
+  g_assert_no_error (error);
+  first = host_fixture_column (f, "marriage_registration", id, "certificate_number");
+  g_assert_cmpstr (first, ==, "J450222-2021-000001");
+
+  host_fixture_set_today (f, "2022-01-01");
+  id = register_couple (f, b, &error);
+  g_assert_no_error (error);
+  second = host_fixture_column (f, "marriage_registration", id, "certificate_number");
+  g_assert_cmpstr (second, ==, "J450222-2022-000001");
 }
 
 /* The printable notice: issued only when the rules refuse, carrying the
@@ -579,7 +927,7 @@ test_refusal_notice (HostFixture *f, gconstpointer data)
   g_autofree char *code = NULL;
 
   g_assert_cmpint (register_couple (f, young, &error), ==, 0);
-  host_fixture_assert_code (error, "marriage.under_age");
+  assert_refusal (error, "marriage.under_age", "《民法典》第一千零四十七条");
   g_clear_error (&error);
 
   id = host_fixture_act (f, "refusal", "refuse", 0, &error,
@@ -603,7 +951,8 @@ test_refusal_notice (HostFixture *f, gconstpointer data)
                                      "man_name", fine->man_name, "man_id_number", fine->man_id,
                                      "man_present", "1", "woman_name", fine->woman_name,
                                      "woman_id_number", fine->woman_id, "woman_present", "1",
-                                     "declaration_signed", "1", NULL), ==, 0);
+                                     "declaration_signed", "1", "man_voluntary", "1",
+                                     "woman_voluntary", "1", NULL), ==, 0);
   host_fixture_assert_code (error, "marriage.refusal_unfounded");
 }
 
@@ -626,6 +975,10 @@ main (int argc, char **argv)
   ADD ("replacement", test_replacement);
   ADD ("import-then-register", test_import_then_register);
   ADD ("refusal-notice", test_refusal_notice);
+  ADD ("read-masked", test_read_masked);
+  ADD ("refusal-privacy", test_refusal_privacy);
+  ADD ("annulment-revocation", test_annulment_revocation);
+  ADD ("number-new-year", test_number_new_year);
 #undef ADD
 
   return g_test_run ();
