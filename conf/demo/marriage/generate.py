@@ -157,6 +157,7 @@ def main():
             "declaration_signed": 1, "accepted_date": day.isoformat(),
             "registration_date": day.isoformat(),
             "certificate_number": f"J{OFFICE}-{YEAR}-{seq:06d}",
+            "man_voluntary": 1, "woman_voluntary": 1, "prohibited_kinship": 0,
         })
     write(os.path.join(here, "10-registration.csv"), list(registrations[0]), registrations)
 
