@@ -164,7 +164,13 @@ mz_audit_proof (sqlite3  *db,
     }
   tree_size = (guint64) sqlite3_column_int64 (cp, 1);
   sqlite3_bind_int64 (row, 1, seq);
-  if (seq < 1 || (guint64) seq > tree_size || sqlite3_step (row) != SQLITE_ROW)
+  if (seq < 1 || sqlite3_step (row) != SQLITE_ROW)
+    {
+      g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_NOT_FOUND,
+                   "审计日志中没有第 %" G_GINT64_FORMAT " 条记录 [audit.no_such_entry]", seq);
+      goto out;
+    }
+  if ((guint64) seq > tree_size)
     {
       g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_NOT_FOUND,
                    "第 %" G_GINT64_FORMAT " 条审计记录不在最新检查点 #%" G_GINT64_FORMAT "（共 %" G_GUINT64_FORMAT " 条）之内 [audit.proof.not_covered]",

@@ -4,7 +4,11 @@
  * Every subcommand opens the office database read-only, named by
  * --database (a copy verified offline, at the centre) or else by the
  * configuration's [store] path; the public key file is --public-key or
- * else the office key's KEY.pub when it exists.
+ * else the office key's KEY.pub when it exists.  An export from the
+ * office's own database is first recorded in its audit log (audit.export),
+ * like every other hand-out of data; an export from a copy given by
+ * --database is not: the copy is not the office's log, and its making was
+ * recorded (db.backup) when it was made.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -19,6 +23,7 @@
 #include "audit.h"
 #include "config.h"
 #include "mzctl.h"
+#include "registry.h"
 #include "services.h"
 
 /**
@@ -347,21 +352,36 @@ cmd_export (MzctlGlobal *global,
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *role = NULL;
+  g_autofree char *reason = NULL;
   const GOptionEntry extra[] = {
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, "First day (office-local)", "YYYY-MM-DD" },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Last day, included", "YYYY-MM-DD" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE instead of standard output", "FILE" },
+    { "actor", 0, 0, G_OPTION_ARG_STRING, &user, "Who exports (default: the login name)", "USER" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role, "The actor's role (default: auditor)", "ROLE" },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr (GOptionContext) context =
     context_new (global, &args, NULL, "Write the entries of a period as JSON lines.", extra);
   g_autoptr (GOutputStream) out = NULL;
+  g_autoptr (MzctlOffice) office = NULL;
+  gboolean own_log;
+  MzActor actor = { 0 };
   gint64 from_usec = 0, to_usec = 0;
   sqlite3 *db;
   gboolean ok;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail ("audit export", error, 2);
+  own_log = args.database == NULL;
+  if (from == NULL || to == NULL)
+    {
+      g_printerr ("mzctl audit export: 请用 --from 和 --to 给出导出的起止日期 YYYY-MM-DD"
+                  " [mzctl.audit.period]\n");
+      return 2;
+    }
   db = open_database (global, &args, &error);
   if (db == NULL)
     return fail ("audit export", error, 1);
@@ -371,13 +391,44 @@ cmd_export (MzctlGlobal *global,
       sqlite3_close (db);
       return fail ("audit export", error, 2);
     }
+  if (own_log)
+    {
+      actor.user = user != NULL ? user : g_get_user_name ();
+      actor.role = role != NULL ? role : "auditor";
+      actor.address = "cli";
+      reason = g_strdup_printf ("导出审计记录 %s 至 %s 到 %s", from, to,
+                                output != NULL ? output : "标准输出");
+      office = mzctl_office_open (global, FALSE, &error);
+      if (office == NULL ||
+          !mz_services_audit_operation (office->services, &actor, "audit.export", "audit.export",
+                                        reason, &error))
+        {
+          sqlite3_close (db);
+          return fail ("audit export", error, 1);
+        }
+    }
   out = open_output (output, &error);
   ok = out != NULL &&
        mz_audit_export (db, from_usec, to_usec, out, &error) &&
        g_output_stream_close (out, NULL, &error);
   sqlite3_close (db);
   if (!ok)
-    return fail ("audit export", error, 1);
+    {
+      if (office != NULL)
+        {
+          g_autofree char *failed = g_strdup_printf ("%s；失败：%s", reason, error->message);
+          MzAuditEntry entry = { 0 };
+
+          entry.actor_user = actor.user;
+          entry.actor_role = actor.role;
+          entry.actor_address = actor.address;
+          entry.action = "audit.export";
+          entry.outcome = "error";
+          entry.reason = failed;
+          mz_services_audit (office->services, &entry, NULL);
+        }
+      return fail ("audit export", error, 1);
+    }
   return 0;
 }
 

@@ -99,6 +99,15 @@ sqlite3 *mz_services_open_reader (MzServices *services, GError **error);
  * time_usec 0 means the host clock; office 0 means the configured office. */
 gboolean mz_services_audit (MzServices *services, const MzAuditEntry *entry, GError **error);
 
+/* Records, before it happens, an operation on the office as a whole that
+ * hands data out (an audit export, a backup) as @action by @actor, with
+ * @reason saying what and where to.  When @actor's role lacks @permission
+ * the refusal is what is recorded and MZ_RULE_ERROR_PERMISSION returned.
+ * TRUE once the entry of the allowed operation is durable. */
+gboolean mz_services_audit_operation (MzServices *services, const MzActor *actor,
+                                      const char *permission, const char *action,
+                                      const char *reason, GError **error);
+
 /* Signs an audit checkpoint if one is due by count or age (for a timer in
  * minzhengd: entries written before a quiet spell get their checkpoint
  * without waiting for the next write).  Durable when it returns. */

@@ -22,16 +22,18 @@
  * approvals, and not imports either: an import action creates a record
  * directly in a later state (a funeral case already paid, a marriage
  * already registered), so in a clerk's hands it would step around the
- * approval and its separation of duties.  Supervisors (审核/审批人) may do
- * everything; auditors (审计员) and system administrators (系统管理员) see
- * records only masked and perform no action, per the separation of
+ * approval and its separation of duties.  Nor do clerks take the whole
+ * database or the audit log out (db.backup, audit.export): that is the
+ * administrators' and the auditors' part.  Supervisors (审核/审批人) may
+ * do everything; auditors (审计员) and system administrators (系统管理员)
+ * see records only masked and perform no action, per the separation of
  * duties of 等保 level 3. */
 static const struct
 {
   const char *role;
   const char *patterns;
 } builtin_roles[] = {
-  { "clerk", "*;!*.approve;!*.reject;!*.revoke;!*.import" },
+  { "clerk", "*;!*.approve;!*.reject;!*.revoke;!*.import;!db.*;!audit.*;!plugin.*" },
   { "supervisor", "*" },
   { "auditor", "audit.*;report.*" },
   { "admin", "db.*;plugin.*;report.*" },

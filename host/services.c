@@ -812,6 +812,46 @@ mz_services_audit (MzServices         *services,
   return mz_store_write (services->store, audit_work, NULL, &job, error);
 }
 
+gboolean
+mz_services_audit_operation (MzServices    *services,
+                             const MzActor *actor,
+                             const char    *permission,
+                             const char    *action,
+                             const char    *reason,
+                             GError       **error)
+{
+  gboolean allowed;
+  g_autofree char *refusal = NULL;
+  g_autofree char *refused_reason = NULL;
+  MzAuditEntry entry = { 0 };
+
+  g_return_val_if_fail (services != NULL && actor != NULL, FALSE);
+  g_return_val_if_fail (permission != NULL && action != NULL && reason != NULL, FALSE);
+
+  allowed = mz_services_role_allows (services, actor->role, permission);
+  if (!allowed)
+    {
+      refusal = g_strdup_printf ("角色“%s”没有权限 %s [host.permission]",
+                                 actor->role != NULL ? actor->role : "", permission);
+      refused_reason = g_strdup_printf ("%s；%s", reason, refusal);
+    }
+  entry.actor_user = actor->user;
+  entry.actor_role = actor->role;
+  entry.actor_session = actor->session;
+  entry.actor_address = actor->address;
+  entry.action = action;
+  entry.outcome = allowed ? "ok" : "refused";
+  entry.reason = allowed ? reason : refused_reason;
+  if (!mz_services_audit (services, &entry, error))
+    return FALSE;
+  if (!allowed)
+    {
+      g_set_error_literal (error, MZ_RULE_ERROR, MZ_RULE_ERROR_PERMISSION, refusal);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* --- actions ------------------------------------------------------------------------------ */
 
 gboolean

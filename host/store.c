@@ -5,7 +5,9 @@
 #include "mz-config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
 
@@ -729,20 +731,35 @@ mz_store_backup (MzStore    *store,
   sqlite3 *src = NULL;
   sqlite3 *out = NULL;
   sqlite3_backup *backup;
+  int fd;
   int rc;
 
   g_return_val_if_fail (store != NULL && dest != NULL, FALSE);
 
-  if (g_file_test (dest, G_FILE_TEST_EXISTS))
+  /* Made here, exclusively and 0600, before SQLite opens it: SQLite would
+   * create it with the umask's permissions (world-readable), and a check
+   * for an existing file followed by SQLite's create could race. */
+  fd = g_open (dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
     {
-      g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_OPEN,
-                   "备份目标 %s 已存在；请指定一个新文件，以免覆盖已有备份 [store.backup_exists]",
-                   dest);
+      int saved = errno;
+
+      if (saved == EEXIST)
+        g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_EXISTS,
+                     "备份目标 %s 已存在；请指定一个新文件，以免覆盖已有备份 [store.backup_exists]",
+                     dest);
+      else
+        g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_OPEN,
+                     "无法创建备份文件 %s：%s [store.backup_open]", dest, g_strerror (saved));
       return FALSE;
     }
+  close (fd);
   src = mz_store_open_reader (store, error);
   if (src == NULL)
-    return FALSE;
+    {
+      g_unlink (dest);
+      return FALSE;
+    }
   rc = sqlite3_open_v2 (dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc != SQLITE_OK)
     {
@@ -750,6 +767,7 @@ mz_store_backup (MzStore    *store,
                    "无法创建备份文件 %s：%s [store.backup_open]", dest, sqlite3_errmsg (out));
       sqlite3_close_v2 (out);
       sqlite3_close_v2 (src);
+      g_unlink (dest);
       return FALSE;
     }
   sqlite3_exec (out, "PRAGMA synchronous=FULL", NULL, NULL, NULL);

@@ -26,6 +26,7 @@ G_BEGIN_DECLS
  * @MZ_STORE_ERROR_BUSY: another process held the database longer than busy_timeout
  * @MZ_STORE_ERROR_SQL: one statement failed (a constraint, a bad query); only the unit of
  *   work that ran it is undone
+ * @MZ_STORE_ERROR_EXISTS: the file a backup was to create exists already; nothing was written
  *
  * Failures of the storage itself.  A unit of work that fails with one of
  * these codes other than SQL fails its whole batch: every caller in it
@@ -39,6 +40,7 @@ typedef enum
   MZ_STORE_ERROR_CLOSED,
   MZ_STORE_ERROR_BUSY,
   MZ_STORE_ERROR_SQL,
+  MZ_STORE_ERROR_EXISTS,
 } MzStoreError;
 
 #define MZ_STORE_ERROR (mz_store_error_quark ())
@@ -142,7 +144,8 @@ sqlite3 *mz_store_reader_acquire (MzStore *store, GError **error);
 void mz_store_reader_release (MzStore *store, sqlite3 *db);
 
 /* Copies the live database to @dest with SQLite's online backup API
- * (consistent, while writers keep running).  @dest must not exist. */
+ * (consistent, while writers keep running).  @dest must not exist; it is
+ * created readable by its owner only, as it holds every personal record. */
 gboolean mz_store_backup (MzStore *store, const char *dest, GError **error);
 
 /* Transactions committed or rolled back by the writer so far, and the

@@ -402,7 +402,7 @@ test_backup (void)
   g_assert_true (mz_store_backup (e->store, dest, &error));
   g_assert_no_error (error);
   g_assert_false (mz_store_backup (e->store, dest, &error));
-  g_assert_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_OPEN);
+  g_assert_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_EXISTS);
 
   g_assert_cmpint (sqlite3_open_v2 (dest, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM t", -1, &stmt, NULL), ==, SQLITE_OK);

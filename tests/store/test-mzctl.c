@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <json-glib/json-glib.h>
 
 #include "store-test.h"
@@ -127,11 +129,99 @@ test_record_commands (void)
   g_assert_true (g_file_test (backup, G_FILE_TEST_IS_REGULAR));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (mzctl (&out, &err, "db", "backup", backup, NULL), ==, 3);
+  /* An existing target is a refusal (exit 1), not a broken office. */
+  g_assert_cmpint (mzctl (&out, &err, "db", "backup", backup, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "[store.backup_exists]"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (mzctl (&out, &err, "db", "check", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "integrity ok; verified"));
+}
+
+/* The audit entries of @action in the office database, "outcome|reason"
+ * each, in order. */
+static GPtrArray *
+audit_entries (const char *action)
+{
+  g_autofree char *db_path = g_build_filename (dir, "office.db", NULL);
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_free);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT outcome, reason, actor_role FROM audit_entries"
+                                           " WHERE action = ? ORDER BY seq", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, action, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (rows, g_strdup_printf ("%s|%s|%s", sqlite3_column_text (stmt, 0),
+                                            sqlite3_column_text (stmt, 1), sqlite3_column_text (stmt, 2)));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return rows;
+}
+
+/* Every hand-out of data is in the audit log before it happens: a backup
+ * (made owner-only: it holds every personal record), an export of the
+ * office's own audit log; a role without the permission is refused, and
+ * that is recorded too. */
+static void
+test_hand_outs_audited (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *backup = g_build_filename (dir, "handout.db", NULL);
+  g_autofree char *denied = g_build_filename (dir, "denied.db", NULL);
+  g_autofree char *export = g_build_filename (dir, "export.jsonl", NULL);
+  g_autoptr (GPtrArray) backups = NULL;
+  g_autoptr (GPtrArray) exports = NULL;
+  g_autofree char *text = NULL;
+  GStatBuf st;
+
+  g_assert_cmpint (mzctl (&out, &err, "db", "backup", denied, "--role", "clerk", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "[host.permission]"));
+  g_assert_false (g_file_test (denied, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (mzctl (&out, &err, "db", "backup", backup, "--actor", "wang", NULL), ==, 0);
+  g_assert_cmpint (g_stat (backup, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  backups = audit_entries ("db.backup");
+  g_assert_cmpuint (backups->len, >=, 2);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (backups, backups->len - 2), "refused|"));
+  g_assert_nonnull (strstr (g_ptr_array_index (backups, backups->len - 2), "denied.db"));
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (backups, backups->len - 1), "ok|"));
+  g_assert_nonnull (strstr (g_ptr_array_index (backups, backups->len - 1), "handout.db|admin"));
+
+  g_assert_cmpint (mzctl (&out, &err, "audit", "export", "--from", "2000-01-01", "--to", "2099-12-31",
+                          "--role", "clerk", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "[host.permission]"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (mzctl (&out, &err, "audit", "export", "--from", "2000-01-01", "--to", "2099-12-31",
+                          "--output", export, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  exports = audit_entries ("audit.export");
+  g_assert_cmpuint (exports->len, ==, 2);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (exports, 0), "refused|"));
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (exports, 1), "ok|"));
+  g_assert_nonnull (strstr (g_ptr_array_index (exports, 1), "export.jsonl|auditor"));
+  /* The export holds its own entry: it was recorded before it was made. */
+  g_assert_true (g_file_get_contents (export, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"audit.export\""));
+
+  /* Without --to: a usage mistake that names what is missing. */
+  g_assert_cmpint (mzctl (&out, &err, "audit", "export", "--from", "2000-01-01", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "[mzctl.audit.period]"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The log stays verifiable with all of this in it. */
+  g_assert_cmpint (mzctl (&out, &err, "audit", "verify", NULL), ==, 0);
 }
 
 int
@@ -154,6 +244,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/store/mzctl/record-and-db", test_record_commands);
+  g_test_add_func ("/store/mzctl/hand-outs-audited", test_hand_outs_audited);
   status = g_test_run ();
   mz_test_remove_tree (dir);
   g_free (config_path);

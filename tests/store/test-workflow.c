@@ -125,6 +125,8 @@ test_builtin_roles (void)
     { "clerk", "marriage.revoke", FALSE },
     { "clerk", "funeral.import", FALSE },
     { "clerk", "marriage.import", FALSE },
+    { "clerk", "db.backup", FALSE },
+    { "clerk", "audit.export", FALSE },
     { "supervisor", "funeral.import", TRUE },
     { "supervisor", "funeral.approve", TRUE },
     { "auditor", "report.run", TRUE },
