@@ -123,6 +123,12 @@ test_proof_round_trip (AuditFixture *f,
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (run_mzctl (&out, &err, "audit", "proof", "101", "--database", f->db_path, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "第 101 条"));
+  g_assert_nonnull (strstr (err, "[audit.proof.not_covered]"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  /* An entry that does not exist is not "not yet covered". */
+  g_assert_cmpint (run_mzctl (&out, &err, "audit", "proof", "999", "--database", f->db_path, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "[audit.no_such_entry]"));
 }
 
 static void
