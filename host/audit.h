@@ -27,6 +27,8 @@ G_BEGIN_DECLS
  * @MZ_AUDIT_ERROR_SIGNATURE: a checkpoint's signature does not verify with the office key
  * @MZ_AUDIT_ERROR_NOT_FOUND: no entry or checkpoint with that number
  * @MZ_AUDIT_ERROR_INVALID: a proof or checkpoint file given to check is not in the expected form
+ * @MZ_AUDIT_ERROR_RECORD_ALTERED: a record is not what its audit entries say it became
+ *   (changed, inserted or deleted behind the host's back)
  */
 typedef enum
 {
@@ -39,6 +41,7 @@ typedef enum
   MZ_AUDIT_ERROR_SIGNATURE,
   MZ_AUDIT_ERROR_NOT_FOUND,
   MZ_AUDIT_ERROR_INVALID,
+  MZ_AUDIT_ERROR_RECORD_ALTERED,
 } MzAuditError;
 
 #define MZ_AUDIT_ERROR (mz_audit_error_quark ())
@@ -145,6 +148,32 @@ typedef struct
  * the first bad entry and what is wrong with it. */
 gboolean mz_audit_verify (sqlite3 *db, const char *public_key_path,
                           MzAuditVerifyResult *result, GError **error);
+
+/* Keys a personal value the way the host did when it wrote a change set
+ * ("mac:…"); newly allocated. */
+typedef char *(*MzAuditHashFunc) (gpointer data, const char *value);
+
+/**
+ * MzAuditRecordsResult:
+ * @kinds: record kinds checked
+ * @records: records checked
+ * @problems: records or fields that differ from the log
+ */
+typedef struct
+{
+  gint64 kinds;
+  gint64 records;
+  gint64 problems;
+} MzAuditRecordsResult;
+
+/* Replays every record's audit entries (its change sets, in order) and
+ * compares the result with the record as stored: state, version (one per
+ * action) and every field, personal ones through @hash.  FALSE with
+ * MZ_AUDIT_ERROR_RECORD_ALTERED naming the first records and fields that
+ * were changed, inserted or deleted behind the host's back.  Run it after
+ * mz_audit_verify: it trusts the entries. */
+gboolean mz_audit_check_records (sqlite3 *db, MzAuditHashFunc hash, gpointer hash_data,
+                                 MzAuditRecordsResult *result, GError **error);
 
 /* An RFC 6962 inclusion proof of entry @seq against the latest checkpoint,
  * as a JSON object (newly allocated). */

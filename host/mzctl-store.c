@@ -443,6 +443,13 @@ mzctl_record (MzctlGlobal *global,
   return usage_error (command, "unknown subcommand; use create, act, show or find");
 }
 
+static char *
+hash_personal (gpointer    services,
+               const char *value)
+{
+  return mz_services_hash_personal (services, value);
+}
+
 static int
 db_check (MzctlGlobal *global,
           MzctlOffice *office)
@@ -450,6 +457,7 @@ db_check (MzctlGlobal *global,
   g_autoptr (GError) error = NULL;
   g_autofree char *public_key = g_strconcat (mz_services_get_audit_key_path (office->services), ".pub", NULL);
   MzAuditVerifyResult result = { 0 };
+  MzAuditRecordsResult records = { 0 };
   sqlite3 *db;
   gboolean ok;
 
@@ -461,8 +469,13 @@ db_check (MzctlGlobal *global,
   db = mz_services_open_reader (office->services, &error);
   if (db == NULL)
     return fail (global, "db check", error);
+  /* The log first (it must be intact to be trusted), then the records
+   * against it, in one read transaction so both see the same moment. */
+  sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
   ok = mz_audit_verify (db, g_file_test (public_key, G_FILE_TEST_EXISTS) ? public_key : NULL,
-                        &result, &error);
+                        &result, &error)
+       && mz_audit_check_records (db, hash_personal, office->services, &records, &error);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
   sqlite3_close_v2 (db);
   if (!ok)
     {
@@ -471,10 +484,12 @@ db_check (MzctlGlobal *global,
     }
   if (global->json)
     printf ("{\"integrity\":\"ok\",\"audit_entries\":%" G_GINT64_FORMAT ",\"checkpoints\":%"
-            G_GINT64_FORMAT "}\n", result.entries, result.checkpoints);
+            G_GINT64_FORMAT ",\"records\":%" G_GINT64_FORMAT "}\n",
+            result.entries, result.checkpoints, records.records);
   else
-    printf ("integrity ok; verified %" G_GINT64_FORMAT " entries, %" G_GINT64_FORMAT " checkpoints\n",
-            result.entries, result.checkpoints);
+    printf ("integrity ok; verified %" G_GINT64_FORMAT " entries, %" G_GINT64_FORMAT
+            " checkpoints; %" G_GINT64_FORMAT " records match the audit log\n",
+            result.entries, result.checkpoints, records.records);
   return 0;
 }
 

@@ -99,6 +99,11 @@ sqlite3 *mz_services_open_reader (MzServices *services, GError **error);
  * time_usec 0 means the host clock; office 0 means the configured office. */
 gboolean mz_services_audit (MzServices *services, const MzAuditEntry *entry, GError **error);
 
+/* "mac:<16 hex>" of @value keyed by the office salt: lets an auditor see
+ * that a personal value changed (and match equal values) without seeing
+ * it; db check recomputes it to compare records with their change sets. */
+char *mz_services_hash_personal (MzServices *services, const char *value);
+
 /* Records, before it happens, an operation on the office as a whole that
  * hands data out (an audit export, a backup) as @action by @actor, with
  * @reason saying what and where to.  When @actor's role lacks @permission

@@ -64,10 +64,6 @@ gboolean mz_declare_report (MzPlugin *self, const MzReportDef *report, GError **
 
 /* --- workflow.c ---------------------------------------------------------- */
 
-/* "mac:<16 hex>" of @value keyed by the office salt: lets an auditor see
- * that a personal value changed (and match equal values) without seeing it. */
-char *mz_services_hash_personal (MzServices *services, const char *value);
-
 /* Fills in office, time and plugin version of @entry where unset, then
  * appends it (writer thread, inside the transaction). */
 gboolean mz_services_audit_append (MzServices *services, MzAuditEntry *entry, GError **error);

@@ -224,6 +224,74 @@ test_hand_outs_audited (void)
   g_assert_cmpint (mzctl (&out, &err, "audit", "verify", NULL), ==, 0);
 }
 
+static void
+office_sql (const char *sql)
+{
+  g_autofree char *db_path = g_build_filename (dir, "office.db", NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* Records changed with the sqlite3 tool behind the host's back: the
+ * audit log itself still verifies, but db check replays each record's
+ * change sets and names every record and field that differs, one
+ * inserted without an entry and one deleted.  Last: it spoils the office. */
+static void
+test_records_tampered (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (mzctl (&out, &err, "db", "check", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "records match the audit log"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A plain field, a personal one (its entries hold only a keyed hash). */
+  office_sql ("UPDATE storetest_case SET note = '无' WHERE id = 1");
+  g_assert_cmpint (mzctl (&out, &err, "db", "check", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "第 1 条记录的字段 note"));
+  g_assert_nonnull (strstr (err, "[audit.records.altered]"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  office_sql ("UPDATE storetest_case SET note = '材料齐全', name = '王五' WHERE id = 1");
+  g_assert_cmpint (mzctl (&out, &err, "db", "check", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "字段 name"));
+  g_assert_null (strstr (err, "字段 note"));
+  g_assert_null (strstr (err, "王五"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  office_sql ("UPDATE storetest_case SET name = '张三' WHERE id = 1");
+  g_assert_cmpint (mzctl (&out, &err, "db", "check", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* State and version moved back, as if an approval were undone. */
+  office_sql ("UPDATE storetest_case SET state = 'reviewed', version = 2 WHERE id = 1");
+  g_assert_cmpint (mzctl (&out, &err, "db", "check", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "第 1 条记录的状态"));
+  g_assert_nonnull (strstr (err, "版本为 2"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A record that never went through an action, one that vanished. */
+  office_sql ("UPDATE storetest_case SET state = 'approved', version = 3 WHERE id = 1;"
+              "INSERT INTO storetest_case (id, state, version, created_at, updated_at, name)"
+              " VALUES (99, 'approved', 1, 0, 0, '赵六');");
+  g_assert_cmpint (mzctl (&out, &err, "db", "check", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "第 99 条记录没有任何审计记载"));
+  g_assert_null (strstr (err, "第 1 条"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  office_sql ("DELETE FROM storetest_case WHERE id IN (1, 99)");
+  g_assert_cmpint (mzctl (&out, &err, "db", "check", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "第 1 条记录在审计日志中有办理记载，但已不在数据库中"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -245,6 +313,7 @@ main (int   argc,
 
   g_test_add_func ("/store/mzctl/record-and-db", test_record_commands);
   g_test_add_func ("/store/mzctl/hand-outs-audited", test_hand_outs_audited);
+  g_test_add_func ("/store/mzctl/records-tampered", test_records_tampered);
   status = g_test_run ();
   mz_test_remove_tree (dir);
   g_free (config_path);
