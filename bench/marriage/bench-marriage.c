@@ -84,10 +84,17 @@ act_one (MzServices *services, BenchKind what, guint n)
       g_hash_table_insert (inputs, "woman_id_number", woman_id);
       g_hash_table_insert (inputs, "woman_present", "1");
       g_hash_table_insert (inputs, "declaration_signed", "1");
+      g_hash_table_insert (inputs, "man_voluntary", "1");
+      g_hash_table_insert (inputs, "woman_voluntary", "1");
+      g_hash_table_insert (inputs, "prohibited_kinship", "0");
     }
   /* What the registration's effect sets, the shaped kind is given. */
   if (what == BENCH_SHAPED)
     {
+      g_hash_table_insert (inputs, "man_sex", "male");
+      g_hash_table_insert (inputs, "woman_sex", "female");
+      g_hash_table_insert (inputs, "man_birth_date", birth);
+      g_hash_table_insert (inputs, "woman_birth_date", birth);
       g_hash_table_insert (inputs, "man_nationality", "中国");
       g_hash_table_insert (inputs, "woman_nationality", "中国");
       g_hash_table_insert (inputs, "accepted_date", "2021-05-10");

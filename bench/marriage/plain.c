@@ -58,24 +58,32 @@ static const MzFieldDef shaped_fields[] = {
   { "accepted_date", "受理日期", MZ_FIELD_DATE },
   { "registration_date", "登记日期", MZ_FIELD_DATE, MZ_FIELD_INDEXED },
   { "processing_days", "办理用时", MZ_FIELD_INTEGER, MZ_FIELD_FLAGS_NONE, 0, 0, 36500 },
-  { "certificate_number", "证号", MZ_FIELD_TEXT, MZ_FIELD_INDEXED, 32 },
+  { "certificate_number", "证号", MZ_FIELD_TEXT, MZ_FIELD_FLAGS_NONE, 32 },
   { "judgment_number", "判决书文号", MZ_FIELD_TEXT, MZ_FIELD_FLAGS_NONE, 64 },
   { "court", "法院", MZ_FIELD_TEXT, MZ_FIELD_FLAGS_NONE, 64 },
   { "judgment_date", "判决日期", MZ_FIELD_DATE },
+  { "man_voluntary", "男方自愿", MZ_FIELD_BOOLEAN },
+  { "woman_voluntary", "女方自愿", MZ_FIELD_BOOLEAN },
+  { "prohibited_kinship", "禁止结婚的亲属关系", MZ_FIELD_BOOLEAN },
   { NULL },
 };
 
 static const char *const certificate_fields[] = { "certificate_number", NULL };
+static const char *const state_date_fields[] = { "state", "registration_date", NULL };
 
+/* The indexes of registration (schema version 4) exactly. */
 static const MzIndexDef shaped_indexes[] = {
   { "certificate_unique", certificate_fields, TRUE },
+  { "state_date", state_date_fields, FALSE },
   { NULL },
 };
 
 static const char *const shaped_inputs[] = {
-  "man_name", "man_id_number", "man_present", "woman_name", "woman_id_number", "woman_present",
-  "declaration_signed", "man_nationality", "woman_nationality", "accepted_date",
-  "registration_date", "processing_days", "certificate_number", NULL,
+  "man_name", "man_id_number", "man_sex", "man_birth_date", "man_present", "man_voluntary",
+  "woman_name", "woman_id_number", "woman_sex", "woman_birth_date", "woman_present",
+  "woman_voluntary", "declaration_signed", "prohibited_kinship", "man_nationality",
+  "woman_nationality", "accepted_date", "registration_date", "processing_days",
+  "certificate_number", NULL,
 };
 
 static const MzActionDef shaped_actions[] = {
