@@ -149,9 +149,10 @@ typedef struct
 gboolean mz_audit_verify (sqlite3 *db, const char *public_key_path,
                           MzAuditVerifyResult *result, GError **error);
 
-/* Keys a personal value the way the host did when it wrote a change set
- * ("mac:…"); newly allocated. */
-typedef char *(*MzAuditHashFunc) (gpointer data, const char *value);
+/* "mac:<16 hex>": @value keyed with the office's @salt (mz_meta's
+ * audit_salt), as change sets hold personal values; newly allocated, NULL
+ * for NULL. */
+char *mz_audit_personal_mac (const char *salt, const char *value);
 
 /**
  * MzAuditRecordsResult:
@@ -168,12 +169,12 @@ typedef struct
 
 /* Replays every record's audit entries (its change sets, in order) and
  * compares the result with the record as stored: state, version (one per
- * action) and every field, personal ones through @hash.  FALSE with
+ * action) and every field, personal ones through their keyed hash with the
+ * office's salt stored in @db.  FALSE with
  * MZ_AUDIT_ERROR_RECORD_ALTERED naming the first records and fields that
  * were changed, inserted or deleted behind the host's back.  Run it after
  * mz_audit_verify: it trusts the entries. */
-gboolean mz_audit_check_records (sqlite3 *db, MzAuditHashFunc hash, gpointer hash_data,
-                                 MzAuditRecordsResult *result, GError **error);
+gboolean mz_audit_check_records (sqlite3 *db, MzAuditRecordsResult *result, GError **error);
 
 /* An RFC 6962 inclusion proof of entry @seq against the latest checkpoint,
  * as a JSON object (newly allocated). */

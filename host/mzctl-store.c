@@ -443,13 +443,6 @@ mzctl_record (MzctlGlobal *global,
   return usage_error (command, "unknown subcommand; use create, act, show or find");
 }
 
-static char *
-hash_personal (gpointer    services,
-               const char *value)
-{
-  return mz_services_hash_personal (services, value);
-}
-
 static int
 db_check (MzctlGlobal *global,
           MzctlOffice *office)
@@ -474,7 +467,7 @@ db_check (MzctlGlobal *global,
   sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
   ok = mz_audit_verify (db, g_file_test (public_key, G_FILE_TEST_EXISTS) ? public_key : NULL,
                         &result, &error)
-       && mz_audit_check_records (db, hash_personal, office->services, &records, &error);
+       && mz_audit_check_records (db, &records, &error);
   sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
   sqlite3_close_v2 (db);
   if (!ok)

@@ -743,17 +743,7 @@ char *
 mz_services_hash_personal (MzServices *services,
                            const char *value)
 {
-  guchar mac[crypto_generichash_BYTES_MIN];
-  char hex[2 * 8 + 1];
-
-  if (value == NULL)
-    return NULL;
-  /* Keyed BLAKE2b: a MAC like HMAC-SHA256, several times cheaper, and
-   * this runs in the writer for every personal value an action changes. */
-  crypto_generichash (mac, sizeof mac, (const guchar *) value, strlen (value),
-                      (const guchar *) services->salt, strlen (services->salt));
-  sodium_bin2hex (hex, sizeof hex, mac, 8);
-  return g_strconcat ("mac:", hex, NULL);
+  return mz_audit_personal_mac (services->salt, value);
 }
 
 gboolean

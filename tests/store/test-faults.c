@@ -55,6 +55,7 @@ verify_after_kill (const char *db_path,
   g_auto (GStrv) lines = g_strsplit (acknowledged, "\n", -1);
   guint n_lines = g_strv_length (lines);
   MzAuditVerifyResult result = { 0 };
+  MzAuditRecordsResult records = { 0 };
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
   gint64 expect = 1;
@@ -108,6 +109,9 @@ verify_after_kill (const char *db_path,
   check_sql (db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'", 0);
   if (!mz_audit_verify (db, NULL, &result, &error))
     g_error ("audit verify after kill: %s", error->message);
+  /* And every record is what its entries say: no change without its entry. */
+  if (!mz_audit_check_records (db, &records, &error))
+    g_error ("records against the audit log after kill: %s", error->message);
   sqlite3_close (db);
 }
 
