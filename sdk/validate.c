@@ -117,6 +117,8 @@ id_number_check_char (const char *s)
   return map[sum % 11];
 }
 
+/* The messages do not quote the date: it is part of the ID number, and a
+ * refusal's message is shown and kept in the audit log as it is. */
 static gboolean
 id_number_check_birth (const char *yyyymmdd, const char *today, GDate *birth, GError **error)
 {
@@ -129,11 +131,10 @@ id_number_check_birth (const char *yyyymmdd, const char *today, GDate *birth, GE
   if (year < 1 || month < 1 || month > 12 || day < 1
       || !g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
     return mz_sdk_error_set (error, MZ_FIELD_ERROR_FORMAT, "id_number.birth_date",
-                             "出生日期 %.4s-%.2s-%.2s 不是真实的日期",
-                             yyyymmdd, yyyymmdd + 4, yyyymmdd + 6);
+                             "身份证号码第 7–14 位所示出生日期不是真实的日期，请核对");
   if (year < MZ_ID_MIN_BIRTH_YEAR)
     return mz_sdk_error_set (error, MZ_FIELD_ERROR_RANGE, "id_number.birth_date",
-                             "出生年份 %d 早于 %d 年，请核对", year, MZ_ID_MIN_BIRTH_YEAR);
+                             "身份证号码所示出生年份早于 %d 年，请核对", MZ_ID_MIN_BIRTH_YEAR);
 
   g_date_clear (birth, 1);
   g_date_set_dmy (birth, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
@@ -143,8 +144,7 @@ id_number_check_birth (const char *yyyymmdd, const char *today, GDate *birth, GE
     today_in_office (&limit);
   if (g_date_compare (birth, &limit) > 0)
     return mz_sdk_error_set (error, MZ_FIELD_ERROR_RANGE, "id_number.birth_date",
-                             "出生日期 %.4s-%.2s-%.2s 晚于今天，请核对",
-                             yyyymmdd, yyyymmdd + 4, yyyymmdd + 6);
+                             "身份证号码所示出生日期晚于今天，请核对");
   return TRUE;
 }
 
