@@ -35,10 +35,10 @@ static const BadInput bad_inputs[] = {
   { "category", "DIBAO", MZ_FIELD_ERROR_ENUM, "[field.enum.unknown]" },
   { "urgent", "maybe", MZ_FIELD_ERROR_FORMAT, "[field.boolean.format]" },
   { "person_id", "440524188001010015", MZ_FIELD_ERROR_CHECKSUM, "[field.id_number.checksum]" },
-  { "person_id", "44052418800101001", MZ_FIELD_ERROR_FORMAT, NULL },
-  { "person_id", "44052420990101001X", MZ_FIELD_ERROR_RANGE, NULL },
-  { "org", "51100000500000024G", MZ_FIELD_ERROR_CHECKSUM, NULL },
-  { "division", "12345", MZ_FIELD_ERROR_FORMAT, NULL },
+  { "person_id", "44052418800101001", MZ_FIELD_ERROR_FORMAT, "[field.id_number.length]" },
+  { "person_id", "44052420990101001X", MZ_FIELD_ERROR_RANGE, "[field.id_number.birth_date]" },
+  { "org", "51100000500000024G", MZ_FIELD_ERROR_CHECKSUM, "[field.uscc.checksum]" },
+  { "division", "12345", MZ_FIELD_ERROR_FORMAT, "[field.division.format]" },
   { "parent", "x1", MZ_FIELD_ERROR_FORMAT, "[field.reference.format]" },
   { "parent", "0", MZ_FIELD_ERROR_FORMAT, "[field.reference.format]" },
   { "seen_at", "2025-05-20 08:00", MZ_FIELD_ERROR_FORMAT, "[field.datetime.format]" },
@@ -66,8 +66,7 @@ test_bad_input (gconstpointer data)
   g_assert_error (error, MZ_FIELD_ERROR, (gint) bad->code);
   g_test_message ("%s=%s: %s", bad->field, bad->value, error->message);
   g_assert_nonnull (strstr (error->message, bad->field));
-  if (bad->rule != NULL)
-    g_assert_nonnull (strstr (error->message, bad->rule));
+  g_assert_true (g_str_has_suffix (error->message, bad->rule));
 
   index = mz_kind_field (mz_services_lookup_kind (fx->services, "storetest", "case"), bad->field);
   label = index >= 0 ? mz_services_lookup_kind (fx->services, "storetest", "case")->def->fields[index].label : NULL;
