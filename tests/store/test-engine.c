@@ -443,6 +443,72 @@ test_readers_read_only (void)
   engine_free (e);
 }
 
+/* What the writer connection runs with, read on the writer thread:
+ * synchronous and foreign_keys are per connection. */
+typedef struct
+{
+  gint64 synchronous;
+  gint64 foreign_keys;
+  char *journal_mode;
+} Pragmas;
+
+static gboolean
+read_pragmas (MzStore *store,
+              sqlite3 *db,
+              gpointer data,
+              GError **error)
+{
+  Pragmas *p = data;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT synchronous, foreign_keys, journal_mode"
+                                           " FROM pragma_synchronous, pragma_foreign_keys,"
+                                           " pragma_journal_mode", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  p->synchronous = sqlite3_column_int64 (stmt, 0);
+  p->foreign_keys = sqlite3_column_int64 (stmt, 1);
+  p->journal_mode = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
+/* FULL (2) unless configured, NORMAL (1) when asked for; WAL, which is
+ * persistent, also as a separate reader sees the file; foreign keys on. */
+static void
+test_pragmas (void)
+{
+  const struct { const char *configured; gint64 synchronous; const char *name; } cases[] = {
+    { NULL, 2, "FULL" },
+    { "normal", 1, "NORMAL" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Engine *e = engine_new (cases[i].configured);
+      g_autoptr (GError) error = NULL;
+      Pragmas p = { 0 };
+      sqlite3 *reader;
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_true (mz_store_run_exclusive (e->store, read_pragmas, &p, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (p.synchronous, ==, cases[i].synchronous);
+      g_assert_cmpint (p.foreign_keys, ==, 1);
+      g_assert_cmpstr (p.journal_mode, ==, "wal");
+      g_assert_cmpstr (mz_store_get_synchronous (e->store), ==, cases[i].name);
+      g_free (p.journal_mode);
+
+      reader = mz_store_open_reader (e->store, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (sqlite3_prepare_v2 (reader, "PRAGMA journal_mode", -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "wal");
+      sqlite3_finalize (stmt);
+      sqlite3_close_v2 (reader);
+      engine_free (e);
+    }
+}
+
 static void
 test_synchronous_off_refused (void)
 {
@@ -467,6 +533,7 @@ main (int   argc,
   g_test_add_func ("/store/engine/full-disk/subprocess", test_full_disk_subprocess);
   g_test_add_func ("/store/engine/backup", test_backup);
   g_test_add_func ("/store/engine/readers-read-only", test_readers_read_only);
+  g_test_add_func ("/store/engine/pragmas", test_pragmas);
   g_test_add_func ("/store/engine/synchronous-off-refused", test_synchronous_off_refused);
   return g_test_run ();
 }
