@@ -578,6 +578,75 @@ test_changes_json (void)
   store_fixture_free (fx);
 }
 
+/* The ids of a find's page, "1,2,3", to compare pages at a glance. */
+static char *
+page_ids (StoreFixture      *fx,
+          const MzFindQuery *query)
+{
+  g_autoptr (GError) error = NULL;
+  MzActor supervisor = { "bob", "supervisor", NULL, "cli" };
+  g_autoptr (JsonNode) page = mz_services_record_find (fx->services, "storetest", "case", query,
+                                                       &supervisor, NULL, &error);
+  GString *ids = g_string_new (NULL);
+  JsonArray *array;
+
+  g_assert_no_error (error);
+  array = json_node_get_array (page);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i == 0 ? "" : ",",
+                            json_object_get_int_member (json_array_get_object_element (array, i), "id"));
+  return g_string_free (ids, FALSE);
+}
+
+/* Offset pages: LIMIT and OFFSET count matching records in id order, after
+ * the state filter and after after_id; no limit means the default page. */
+static void
+test_find_offset (void)
+{
+  StoreFixture *fx = store_fixture_new (NULL);
+  g_autoptr (GError) error = NULL;
+  const char *const applied[] = { "applied", NULL };
+  const struct { guint limit; guint offset; gint64 after_id; const char *ids; } pages[] = {
+    { 2, 0, 0, "1,2" },
+    { 2, 2, 0, "3,5" },
+    { 2, 4, 0, "6,7" },
+    { 2, 6, 0, "" },
+    { 3, 5, 0, "7" },
+    { 2, 1, 3, "6,7" },
+    { 1, 0, 5, "6" },
+    { 0, 0, 0, "1,2,3,5,6,7" },
+    { 0, 2, 0, "3,5,6,7" },
+  };
+
+  for (int i = 0; i < 7; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("人%d", i);
+      g_assert_true (store_test_act (fx, "alice", "clerk", "apply", 0, 0, NULL, NULL, &error,
+                                     "name", name, NULL));
+    }
+  g_assert_true (store_test_act (fx, "bob", "supervisor", "reject", 4, 1, "测试", NULL, &error, NULL));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      MzFindQuery query = { .states = applied, .limit = pages[i].limit, .offset = pages[i].offset,
+                            .after_id = pages[i].after_id };
+      g_autofree char *ids = page_ids (fx, &query);
+
+      g_test_message ("limit %u offset %u after %" G_GINT64_FORMAT ": %s", pages[i].limit,
+                      pages[i].offset, pages[i].after_id, ids);
+      g_assert_cmpstr (ids, ==, pages[i].ids);
+    }
+  /* Without the state filter the rejected record counts towards the offset. */
+  {
+    MzFindQuery query = { .limit = 2, .offset = 2 };
+    g_autofree char *ids = page_ids (fx, &query);
+
+    g_assert_cmpstr (ids, ==, "3,4");
+  }
+  store_fixture_free (fx);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -597,5 +666,6 @@ main (int   argc,
   g_test_add_func ("/store/read/find-pages", test_find_pages);
   g_test_add_func ("/store/services/clock", test_clock);
   g_test_add_func ("/store/services/checkpoint-by-age", test_checkpoint_by_age);
+  g_test_add_func ("/store/read/find-offset", test_find_offset);
   return g_test_run ();
 }
