@@ -70,10 +70,32 @@ mzctl_fail (const char   *command,
 static void
 usage (FILE *out)
 {
-  fprintf (out, "Usage: mzctl COMMAND [OPTION…]\n\nCommands:\n");
+  fprintf (out, "Usage: mzctl [--config FILE] [--now DATE] [--json] COMMAND [OPTION…]\n\nCommands:\n");
   for (const MzctlCommand *c = commands; c->name != NULL; c++)
     fprintf (out, "  %-10s %s\n", c->name, c->summary);
-  fprintf (out, "\nRun “mzctl COMMAND --help” for a command’s options.\n");
+  fprintf (out, "\nThe global options --config/-c, --now and --json may come before the command or "
+                "among its options.\nRun “mzctl COMMAND --help” for a command’s options.\n");
+}
+
+/* The global options before the command, parsed into @global: the
+ * command's own parse sees the same variables, so "mzctl -c FILE demo"
+ * and "mzctl demo -c FILE" mean the same.  Parsing stops at the command;
+ * anything else before it is left in place for main to refuse. */
+static gboolean
+parse_global_options (MzctlGlobal *global,
+                      int         *argc,
+                      char      ***argv)
+{
+  g_autoptr (GOptionContext) context = mzctl_options_new (global, NULL, NULL, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_set_ignore_unknown_options (context, TRUE);
+  g_option_context_set_strict_posix (context, TRUE);
+  if (g_option_context_parse (context, argc, argv, &error))
+    return TRUE;
+  fprintf (stderr, "mzctl: 命令前的全局选项有误：%s [mzctl.global_option]\n\n", error->message);
+  return FALSE;
 }
 
 int
@@ -81,37 +103,45 @@ main (int   argc,
       char *argv[])
 {
   MzctlGlobal global = { 0 };
-  int status;
+  int status = 2;
 
   setlocale (LC_ALL, "");
 
-  if (argc < 2)
-    {
-      usage (stderr);
-      return 2;
-    }
-  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
+  if (!parse_global_options (&global, &argc, &argv))
+    usage (stderr);
+  else if (argc < 2)
+    usage (stderr);
+  else if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
     {
       usage (stdout);
-      return 0;
+      status = 0;
     }
-  if (strcmp (argv[1], "--version") == 0)
+  else if (strcmp (argv[1], "--version") == 0)
     {
       printf ("mzctl %s\n", MZ_VERSION);
-      return 0;
+      status = 0;
     }
-
-  for (const MzctlCommand *c = commands; c->name != NULL; c++)
+  else if (argv[1][0] == '-')
     {
-      if (strcmp (c->name, argv[1]) != 0)
-        continue;
-      status = c->func (&global, argc - 1, argv + 1);
-      g_free (global.config);
-      g_free (global.now);
-      return status;
+      fprintf (stderr, "mzctl: 命令前只能用全局选项 --config/-c、--now、--json，而不是“%s” "
+               "[mzctl.global_option]\n\n", argv[1]);
+      usage (stderr);
     }
+  else
+    {
+      const MzctlCommand *c = commands;
 
-  fprintf (stderr, "mzctl: unknown command “%s”\n\n", argv[1]);
-  usage (stderr);
-  return 2;
+      while (c->name != NULL && strcmp (c->name, argv[1]) != 0)
+        c++;
+      if (c->name != NULL)
+        status = c->func (&global, argc - 1, argv + 1);
+      else
+        {
+          fprintf (stderr, "mzctl: 未知命令“%s” [mzctl.command_unknown]\n\n", argv[1]);
+          usage (stderr);
+        }
+    }
+  g_free (global.config);
+  g_free (global.now);
+  return status;
 }

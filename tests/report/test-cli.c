@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "host-fixture.h"
+#include "mz-test-util.h"
 
 typedef struct
 {
@@ -26,28 +27,16 @@ run_clear (Run *run)
   g_clear_pointer (&run->err, g_free);
 }
 
-/* Runs mzctl with @args (NULL-terminated) and --config of @f. */
+/* Runs @argv (mzctl and its arguments). */
 static void
-mzctl (HostFixture *f,
-       Run         *run,
-       ...)
+spawn (Run       *run,
+       GPtrArray *argv)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autoptr (GSubprocess) child = NULL;
   g_autoptr (GError) error = NULL;
-  const char *arg;
-  va_list ap;
 
   run_clear (run);
-  g_ptr_array_add (argv, (gpointer) MZCTL);
-  va_start (ap, run);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, (gpointer) "--config");
-  g_ptr_array_add (argv, f->config_path);
   g_ptr_array_add (argv, NULL);
-
   child = g_subprocess_newv ((const char *const *) argv->pdata,
                              G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
@@ -55,6 +44,51 @@ mzctl (HostFixture *f,
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (child));
   run->status = g_subprocess_get_exit_status (child);
+}
+
+/* mzctl and the arguments in @ap up to NULL. */
+static GPtrArray *
+mzctl_args (va_list ap)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  const char *arg;
+
+  g_ptr_array_add (argv, (gpointer) MZCTL);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  return argv;
+}
+
+/* Runs mzctl with @args (NULL-terminated) and --config of @f. */
+static void
+mzctl (HostFixture *f,
+       Run         *run,
+       ...)
+{
+  g_autoptr (GPtrArray) argv = NULL;
+  va_list ap;
+
+  va_start (ap, run);
+  argv = mzctl_args (ap);
+  va_end (ap);
+  g_ptr_array_add (argv, (gpointer) "--config");
+  g_ptr_array_add (argv, f->config_path);
+  spawn (run, argv);
+}
+
+/* Runs mzctl with exactly @args (NULL-terminated): the test places the
+ * global options itself. */
+static void
+mzctl_argv (Run *run,
+            ...)
+{
+  g_autoptr (GPtrArray) argv = NULL;
+  va_list ap;
+
+  va_start (ap, run);
+  argv = mzctl_args (ap);
+  va_end (ap);
+  spawn (run, argv);
 }
 
 static char *
@@ -228,6 +262,95 @@ test_cli_failing_section (void)
   host_fixture_close (&f);
 }
 
+/* A demo directory with testreg/application.csv of @n rows. */
+static char *
+demo_dir_new (guint n)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *csv = csv_rows (1, n, NULL);
+  g_autofree char *plugin_dir = NULL, *path = NULL;
+  char *demo = g_dir_make_tmp ("mz-demo-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  plugin_dir = g_build_filename (demo, "testreg", NULL);
+  g_assert_cmpint (g_mkdir (plugin_dir, 0700), ==, 0);
+  path = g_build_filename (plugin_dir, "application.csv", NULL);
+  g_file_set_contents (path, csv, -1, &error);
+  g_assert_no_error (error);
+  return demo;
+}
+
+/* "mzctl --config FILE demo", "mzctl -c FILE report …", "mzctl --now DATE
+ * --json due" mean what they mean after the command; anything else before
+ * the command is wrong usage. */
+static void
+test_cli_global_options_first (void)
+{
+  HostFixture f = { 0 };
+  Run run = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree char *demo = demo_dir_new (3);
+  g_autofree char *extra = g_strdup_printf ("[demo]\npath=%s\n", demo);
+  g_autofree char *config_option = NULL;
+  JsonObject *root;
+
+  host_fixture_open (&f, extra);
+  host_fixture_stop (&f);
+  config_option = g_strconcat ("--config=", f.config_path, NULL);
+
+  mzctl_argv (&run, "--config", f.config_path, "demo", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpint (host_fixture_count (&f, "SELECT count(*) FROM testreg_application"), ==, 3);
+
+  mzctl_argv (&run, "-c", f.config_path, "report", "--from", "2021-01-01", "--to", "2021-06-30",
+              "--format", "csv", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "testreg,testreg.applications,救助申请,3,件\r\n"));
+
+  mzctl_argv (&run, "--json", config_option, "report", "--from", "2021-01-01", "--to", "2021-06-30", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, run.out, -1, &error));
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "from"), ==, "2021-01-01");
+
+  mzctl_argv (&run, "--now", "2021-04-01", "--json", "-c", f.config_path, "due", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, run.out, -1, &error));
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "today"), ==, "2021-04-01");
+
+  /* Before and after together: the command's own options still count. */
+  mzctl_argv (&run, "-c", f.config_path, "due", "--now", "2022-02-10", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "办结满一年，需复核"));
+
+  /* A command's option, an unknown option or a missing value before the
+   * command, or no command at all: wrong usage, nothing run. */
+  mzctl_argv (&run, "--from", "2021-01-01", "-c", f.config_path, "report", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "“--from” [mzctl.global_option]"));
+  mzctl_argv (&run, "-c", f.config_path, "--force", "demo", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "[mzctl.global_option]"));
+  mzctl_argv (&run, "-c", f.config_path, "--now", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "[mzctl.global_option]"));
+  mzctl_argv (&run, "--json", "-c", f.config_path, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "Usage: mzctl"));
+  mzctl_argv (&run, "-c", f.config_path, "nosuch", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "“nosuch” [mzctl.command_unknown]"));
+  g_assert_cmpint (host_fixture_count (&f, "SELECT count(*) FROM testreg_application"), ==, 3);
+
+  run_clear (&run);
+  host_fixture_close (&f);
+  mz_test_remove_tree (demo);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -236,5 +359,6 @@ main (int   argc,
 
   g_test_add_func ("/report/cli/report-import-demo-due", test_cli);
   g_test_add_func ("/report/cli/failing-section", test_cli_failing_section);
+  g_test_add_func ("/report/cli/global-options-first", test_cli_global_options_first);
   return g_test_run ();
 }
