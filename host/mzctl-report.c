@@ -41,17 +41,26 @@ host_close (Host *host)
   g_clear_pointer (&host->config, mz_config_free);
 }
 
+/* The configuration alone: nothing is created yet, so a command can check
+ * what it needs before the store and the office key come into being. */
 static gboolean
-host_open (MzctlGlobal *global,
-           Host        *host,
-           GError     **error)
+host_open_config (MzctlGlobal *global,
+                  Host        *host,
+                  GError     **error)
+{
+  host->config = mz_config_load (global->config, error);
+  return host->config != NULL;
+}
+
+/* The store, the audit log and the plugins, after host_open_config. */
+static gboolean
+host_open_office (MzctlGlobal *global,
+                  Host        *host,
+                  GError     **error)
 {
   gint64 now = 0;
 
   if (!mz_services_parse_now (global->now, &now, error))
-    return FALSE;
-  host->config = mz_config_load (global->config, error);
-  if (host->config == NULL)
     return FALSE;
   host->services = mz_services_new (host->config, error);
   if (host->services == NULL)
@@ -60,6 +69,14 @@ host_open (MzctlGlobal *global,
     mz_services_set_now (host->services, now);
   host->loader = mz_loader_new (host->config, host->services);
   return mz_loader_load_all (host->loader, error);
+}
+
+static gboolean
+host_open (MzctlGlobal *global,
+           Host        *host,
+           GError     **error)
+{
+  return host_open_config (global, host, error) && host_open_office (global, host, error);
 }
 
 static int
@@ -329,39 +346,48 @@ demo_file_kind (const char *name)
   return g_strndup (start, (gsize) (dot - start));
 }
 
+/* The demo directory, or NULL when it does not exist. */
 static char *
-demo_directory (MzConfig *config)
+demo_directory (MzConfig *config,
+                GError  **error)
 {
   g_autofree char *path = g_key_file_get_string (mz_config_get_key_file (config), "demo", "path", NULL);
+  g_autofree char *dir = mz_config_resolve_path (config, path != NULL ? path : "demo");
 
-  return mz_config_resolve_path (config, path != NULL ? path : "demo");
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, MZ_IMPORT_ERROR, MZ_IMPORT_ERROR_DEMO,
+                   "演示数据目录 %s 不存在；请在配置 [demo] path 中指定 [import.demo_missing]", dir);
+      return NULL;
+    }
+  return g_steal_pointer (&dir);
 }
 
-/* TRUE when some kind of an enabled plugin already has a record. */
+/* How many records the kinds of the enabled plugins hold. */
 static gboolean
-store_has_records (MzServices *services,
-                   gboolean   *out,
-                   GError    **error)
+store_count_records (MzServices *services,
+                     gint64     *out,
+                     GError    **error)
 {
   GPtrArray *plugins = mz_services_get_plugins (services);
   sqlite3 *reader = mz_services_open_reader (services, error);
 
-  *out = FALSE;
+  *out = 0;
   if (reader == NULL)
     return FALSE;
-  for (guint i = 0; !*out && i < plugins->len; i++)
+  for (guint i = 0; i < plugins->len; i++)
     {
       MzPluginEntry *entry = g_ptr_array_index (plugins, i);
 
-      for (guint j = 0; !*out && j < entry->kinds->len; j++)
+      for (guint j = 0; j < entry->kinds->len; j++)
         {
           MzKind *kind = g_ptr_array_index (entry->kinds, j);
-          g_autofree char *sql = g_strdup_printf ("SELECT EXISTS (SELECT 1 FROM \"%s\")", kind->table);
+          g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM \"%s\"", kind->table);
           sqlite3_stmt *stmt = NULL;
 
           if (sqlite3_prepare_v2 (reader, sql, -1, &stmt, NULL) == SQLITE_OK
               && sqlite3_step (stmt) == SQLITE_ROW)
-            *out = sqlite3_column_int (stmt, 0) != 0;
+            *out += sqlite3_column_int64 (stmt, 0);
           sqlite3_finalize (stmt);
         }
     }
@@ -380,20 +406,14 @@ compare_names (gconstpointer a,
  * order and then file name order; prints what it found. */
 static gboolean
 demo_add_files (Host          *host,
+                const char    *dir,
                 MzImportBatch *batch,
                 guint         *n_files,
                 GError       **error)
 {
-  g_autofree char *dir = demo_directory (host->config);
   GPtrArray *plugins = mz_services_get_plugins (host->services);
 
   *n_files = 0;
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, MZ_IMPORT_ERROR, MZ_IMPORT_ERROR_DEMO,
-                   "演示数据目录 %s 不存在；请在配置 [demo] path 中指定 [import.demo_missing]", dir);
-      return FALSE;
-    }
   for (guint i = 0; i < plugins->len; i++)
     {
       MzPluginEntry *entry = g_ptr_array_index (plugins, i);
@@ -450,9 +470,10 @@ mzctl_cmd_demo (MzctlGlobal *global,
                        "configuration) in one transaction.", entries);
   g_autoptr (GError) error = NULL;
   g_autoptr (MzImportBatch) batch = NULL;
+  g_autofree char *dir = NULL;
   Host host = { 0 };
   MzActor actor;
-  gboolean has_records = FALSE;
+  gint64 n_records = 0;
   guint n_files = 0;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -460,26 +481,35 @@ mzctl_cmd_demo (MzctlGlobal *global,
   if (argc > 1)
     return usage_error ("demo", context, "unexpected argument");
 
-  if (!host_open (global, &host, &error) || !store_has_records (host.services, &has_records, &error))
+  /* A missing demo directory is found before the office opens, so that a
+   * mistyped [demo] path leaves no empty database and no office key behind. */
+  if (!host_open_config (global, &host, &error)
+      || (dir = demo_directory (host.config, &error)) == NULL
+      || !host_open_office (global, &host, &error)
+      || !store_count_records (host.services, &n_records, &error))
     {
       mzctl_fail ("demo", error);
       host_close (&host);
       return 1;
     }
-  if (has_records && !force)
+  if (n_records > 0 && !force)
     {
       g_set_error (&error, MZ_IMPORT_ERROR, MZ_IMPORT_ERROR_DEMO,
-                   "数据库 %s 中已有记录，未导入演示数据；确需导入请加 --force [import.store_not_empty]",
-                   mz_config_get_store_path (host.config));
+                   "数据库 %s 中已有 %" G_GINT64_FORMAT " 条记录，未导入演示数据；确需导入请加 --force "
+                   "[import.store_not_empty]", mz_config_get_store_path (host.config), n_records);
       mzctl_fail ("demo", error);
       host_close (&host);
       return 1;
     }
+  if (n_records > 0)
+    g_printerr ("mzctl demo: 注意：数据库 %s 中已有 %" G_GINT64_FORMAT " 条记录；--force 把演示数据"
+                "追加在这些记录之外，不清除、不替换、不去重，演示记录会与已有记录并存 [import.demo_forced]\n",
+                mz_config_get_store_path (host.config), n_records);
 
   actor = cli_actor (user != NULL ? user : "demo", role, "supervisor");
   batch = mz_import_batch_new (host.services, &actor, NULL);
   printf ("演示数据：\n");
-  if (!demo_add_files (&host, batch, &n_files, &error) || !mz_import_batch_commit (batch, &error))
+  if (!demo_add_files (&host, dir, batch, &n_files, &error) || !mz_import_batch_commit (batch, &error))
     {
       print_problems (batch, FALSE);
       mzctl_fail ("demo", error);

@@ -154,6 +154,7 @@ test_cli (void)
   mzctl (&f, &run, "demo", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "testreg/10-application.csv：3 行"));
+  g_assert_null (strstr (run.err, "[import.demo_forced]"));
   g_assert_cmpint (host_fixture_count (&f, "SELECT count(*) FROM testreg_application"), ==, 3);
 
   /* Not twice into a store that holds records, unless forced. */
@@ -280,6 +281,30 @@ demo_dir_new (guint n)
   return demo;
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The names in @dir, sorted, joined by spaces. */
+static char *
+dir_names (const char *dir)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) d = g_dir_open (dir, 0, &error);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
 /* "mzctl --config FILE demo", "mzctl -c FILE report …", "mzctl --now DATE
  * --json due" mean what they mean after the command; anything else before
  * the command is wrong usage. */
@@ -351,6 +376,79 @@ test_cli_global_options_first (void)
   mz_test_remove_tree (demo);
 }
 
+/* A [demo] path that does not exist is found before the office opens: no
+ * database, no office key, no header on standard output. */
+static void
+test_cli_demo_missing (void)
+{
+  HostFixture f = { 0 };
+  Run run = { 0 };
+  g_autofree char *names = NULL;
+  g_autofree char *pub = NULL;
+  const char *const office_files[] = { "office.db", "office.db-wal", "office.db-shm", "office.key",
+                                       "office.key.pub" };
+
+  host_fixture_open (&f, "[demo]\npath=no-such-demo\n");
+  host_fixture_stop (&f);
+  /* The fixture opened the office; a new office has only its configuration. */
+  for (guint i = 0; i < G_N_ELEMENTS (office_files); i++)
+    {
+      g_autofree char *path = g_build_filename (f.dir, office_files[i], NULL);
+
+      g_unlink (path);
+    }
+  names = dir_names (f.dir);
+  g_assert_cmpstr (names, ==, "minzheng.conf");
+  g_clear_pointer (&names, g_free);
+
+  mzctl (&f, &run, "demo", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_nonnull (strstr (run.err, "no-such-demo"));
+  g_assert_nonnull (strstr (run.err, "[import.demo_missing]"));
+  names = dir_names (f.dir);
+  g_assert_cmpstr (names, ==, "minzheng.conf");
+
+  run_clear (&run);
+  host_fixture_close (&f);
+}
+
+/* --force imports the demo data beside the records already there, and
+ * says so. */
+static void
+test_cli_demo_force (void)
+{
+  HostFixture f = { 0 };
+  Run run = { 0 };
+  g_autofree char *demo = demo_dir_new (3);
+  g_autofree char *extra = g_strdup_printf ("[demo]\npath=%s\n", demo);
+
+  host_fixture_open (&f, extra);
+  host_fixture_submit (&f, "甲", "2021-03-01");
+  host_fixture_submit (&f, "乙", "2021-03-02");
+  host_fixture_stop (&f);
+
+  mzctl (&f, &run, "demo", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "已有 2 条记录"));
+  g_assert_nonnull (strstr (run.err, "[import.store_not_empty]"));
+  g_assert_cmpint (host_fixture_count (&f, "SELECT count(*) FROM testreg_application"), ==, 2);
+
+  mzctl (&f, &run, "demo", "--force", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "共 3 条演示记录"));
+  g_assert_nonnull (strstr (run.err, "已有 2 条记录"));
+  g_assert_nonnull (strstr (run.err, "不清除、不替换"));
+  g_assert_nonnull (strstr (run.err, "[import.demo_forced]"));
+  g_assert_cmpint (host_fixture_count (&f, "SELECT count(*) FROM testreg_application"), ==, 5);
+  g_assert_cmpint (host_fixture_count (&f, "SELECT count(*) FROM testreg_application"
+                                           " WHERE state = 'pending'"), ==, 2);
+
+  run_clear (&run);
+  host_fixture_close (&f);
+  mz_test_remove_tree (demo);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -360,5 +458,7 @@ main (int   argc,
   g_test_add_func ("/report/cli/report-import-demo-due", test_cli);
   g_test_add_func ("/report/cli/failing-section", test_cli_failing_section);
   g_test_add_func ("/report/cli/global-options-first", test_cli_global_options_first);
+  g_test_add_func ("/report/cli/demo-missing", test_cli_demo_missing);
+  g_test_add_func ("/report/cli/demo-force", test_cli_demo_force);
   return g_test_run ();
 }
