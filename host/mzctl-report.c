@@ -9,6 +9,7 @@
  */
 #include "mz-config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -79,13 +80,19 @@ host_open (MzctlGlobal *global,
   return host_open_config (global, host, error) && host_open_office (global, host, error);
 }
 
-static int
+static int G_GNUC_PRINTF (3, 4)
 usage_error (const char     *command,
              GOptionContext *context,
-             const char     *message)
+             const char     *format,
+             ...)
 {
   g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+  g_autofree char *message = NULL;
+  va_list args;
 
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
   g_printerr ("mzctl %s: %s\n\n%s", command, message, help);
   return 2;
 }
@@ -135,15 +142,15 @@ mzctl_cmd_report (MzctlGlobal *global,
   int status = 0;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error ("report", context, error->message);
+    return usage_error ("report", context, "选项有误：%s [mzctl.usage]", error->message);
   if (argc > 1)
-    return usage_error ("report", context, "unexpected argument");
+    return usage_error ("report", context, "多余的参数“%s”；report 不带参数 [mzctl.usage]", argv[1]);
   if (global->json)
     format = MZ_REPORT_FORMAT_JSON;
   if (format_name != NULL && !mz_report_format_parse (format_name, &format))
-    return usage_error ("report", context, "--format must be text, json or csv");
+    return usage_error ("report", context, "--format 只能是 text、json 或 csv [mzctl.usage]");
   if ((from == NULL) != (to == NULL))
-    return usage_error ("report", context, "give both --from and --to, or neither");
+    return usage_error ("report", context, "--from 与 --to 须同时给出，或都不给（即上一个完整的半年） [mzctl.usage]");
 
   if (!host_open (global, &host, &error))
     {
@@ -281,15 +288,15 @@ mzctl_cmd_import (MzctlGlobal *global,
   MzActor actor;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error ("import", context, error->message);
+    return usage_error ("import", context, "选项有误：%s [mzctl.usage]", error->message);
   if (argc != 4)
-    return usage_error ("import", context, "give PLUGIN KIND FILE");
+    return usage_error ("import", context, "请给出插件、记录类型和文件：PLUGIN KIND FILE [mzctl.usage]");
   if (g_strcmp0 (format_name, "csv") == 0)
     format = MZ_IMPORT_FORMAT_CSV;
   else if (g_strcmp0 (format_name, "jsonl") == 0)
     format = MZ_IMPORT_FORMAT_JSONL;
   else if (format_name != NULL)
-    return usage_error ("import", context, "--format must be csv or jsonl");
+    return usage_error ("import", context, "--format 只能是 csv 或 jsonl [mzctl.usage]");
 
   if (!host_open (global, &host, &error))
     {
@@ -477,9 +484,9 @@ mzctl_cmd_demo (MzctlGlobal *global,
   guint n_files = 0;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error ("demo", context, error->message);
+    return usage_error ("demo", context, "选项有误：%s [mzctl.usage]", error->message);
   if (argc > 1)
-    return usage_error ("demo", context, "unexpected argument");
+    return usage_error ("demo", context, "多余的参数“%s”；demo 不带参数 [mzctl.usage]", argv[1]);
 
   /* A missing demo directory is found before the office opens, so that a
    * mistyped [demo] path leaves no empty database and no office key behind. */
@@ -547,9 +554,11 @@ mzctl_cmd_due (MzctlGlobal *global,
   Host host = { 0 };
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error ("due", context, error->message);
-  if (argc > 1 || days < 0)
-    return usage_error ("due", context, "--days must be 0 or more; no arguments");
+    return usage_error ("due", context, "选项有误：%s [mzctl.usage]", error->message);
+  if (argc > 1)
+    return usage_error ("due", context, "多余的参数“%s”；due 不带参数 [mzctl.usage]", argv[1]);
+  if (days < 0)
+    return usage_error ("due", context, "--days 须为 0 或正整数，而不是 %d [mzctl.usage]", days);
 
   if (!host_open (global, &host, &error))
     {

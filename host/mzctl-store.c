@@ -62,7 +62,7 @@ mzctl_office_open (MzctlGlobal *global,
       MzPlugin *plugin = mz_loader_get_plugin (office->loader, i);
 
       if (plugin->state == MZ_PLUGIN_STATE_REFUSED && plugin->error != NULL)
-        g_printerr ("mzctl: plugin %s not loaded: %s\n", plugin->name, plugin->error->message);
+        g_printerr ("mzctl: 插件 %s 未加载：%s\n", plugin->name, plugin->error->message);
     }
   return g_steal_pointer (&office);
 }
@@ -159,7 +159,7 @@ parse_pairs (char      **pairs,
       if (eq == NULL || eq == pairs[i])
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "“%s” is not FIELD=VALUE", pairs[i]);
+                       "“%s”不是“字段=值”（FIELD=VALUE） [mzctl.usage]", pairs[i]);
           return NULL;
         }
       *eq = '\0';
@@ -218,12 +218,15 @@ record_act (MzctlGlobal *global,
   gint64 id = 0;
 
   if (g_strv_length (pos) != (create ? 2u : 4u))
-    return usage_error (command, create ? "usage: record create PLUGIN KIND [--set FIELD=VALUE]…"
-                                        : "usage: record act PLUGIN KIND ID ACTION --version N [--set FIELD=VALUE]…");
+    return usage_error (command, create ? "用法：record create PLUGIN KIND [--set FIELD=VALUE]… [mzctl.usage]"
+                                        : "用法：record act PLUGIN KIND ID ACTION --version N "
+                                          "[--set FIELD=VALUE]… [mzctl.usage]");
   if (g_strcmp0 (actor.role, "system") == 0)
-    return usage_error (command, "the role “system” is reserved for the host's due-work job");
-  if (!create && (!g_ascii_string_to_signed (pos[2], 10, 1, G_MAXINT64, &id, NULL) || args->version <= 0))
-    return usage_error (command, "ID must be a record number and --version N the version you read");
+    return usage_error (command, "角色“system”专供主机的到期自动处理，命令行不能使用 [mzctl.role_reserved]");
+  if (!create && !g_ascii_string_to_signed (pos[2], 10, 1, G_MAXINT64, &id, NULL))
+    return usage_error (command, "ID 应为记录编号，即一个正整数 [mzctl.record_id]");
+  if (!create && args->version <= 0)
+    return usage_error (command, "请用 --version N 给出查看记录时读到的版本号 [mzctl.record_version]");
   inputs = parse_pairs (args->set, &error);
   if (inputs == NULL)
     return usage_error (command, error->message);
@@ -338,10 +341,10 @@ record_read (MzctlGlobal *global,
   gpointer key, value;
 
   if (g_strv_length (pos) != (show ? 3u : 2u))
-    return usage_error (command, show ? "usage: record show PLUGIN KIND ID"
-                                      : "usage: record find PLUGIN KIND [--where FIELD=VALUE]…");
+    return usage_error (command, show ? "用法：record show PLUGIN KIND ID [mzctl.usage]"
+                                      : "用法：record find PLUGIN KIND [--where FIELD=VALUE]… [mzctl.usage]");
   if (show && !g_ascii_string_to_signed (pos[2], 10, 1, G_MAXINT64, &id, NULL))
-    return usage_error (command, "ID must be a record number");
+    return usage_error (command, "ID 应为记录编号，即一个正整数 [mzctl.record_id]");
   where = parse_pairs (args->where, &error);
   if (where == NULL)
     return usage_error (command, error->message);
@@ -421,7 +424,8 @@ mzctl_record (MzctlGlobal *global,
   const char *sub;
 
   if (argc < 2 || argv[1][0] == '-')
-    return usage_error ("record", "usage: record create|act|show|find … (see mzctl record SUB --help)");
+    return usage_error ("record", "用法：record create|act|show|find …（选项见 mzctl record SUB --help） "
+                                  "[mzctl.usage]");
   sub = argv[1];
   command = g_strconcat ("record ", sub, NULL);
   context = mzctl_options_new (global, "PLUGIN KIND [ID [ACTION]]",
@@ -430,7 +434,11 @@ mzctl_record (MzctlGlobal *global,
   argc--;
   argv++;
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (command, error->message);
+    {
+      g_autofree char *message = g_strdup_printf ("选项有误：%s [mzctl.usage]", error->message);
+
+      return usage_error (command, message);
+    }
 
   if (g_str_equal (sub, "create"))
     return record_act (global, &args, command, argv + 1, TRUE);
@@ -440,7 +448,7 @@ mzctl_record (MzctlGlobal *global,
     return record_read (global, &args, command, argv + 1, TRUE);
   if (g_str_equal (sub, "find"))
     return record_read (global, &args, command, argv + 1, FALSE);
-  return usage_error (command, "unknown subcommand; use create, act, show or find");
+  return usage_error (command, "没有这个子命令；可用 create、act、show 或 find [mzctl.usage]");
 }
 
 static int

@@ -288,6 +288,15 @@ compare_names (gconstpointer a,
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
+static gboolean
+has_han (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_get_script (g_utf8_get_char (p)) == G_UNICODE_SCRIPT_HAN)
+      return TRUE;
+  return FALSE;
+}
+
 /* The names in @dir, sorted, joined by spaces. */
 static char *
 dir_names (const char *dir)
@@ -449,6 +458,62 @@ test_cli_demo_force (void)
   mz_test_remove_tree (demo);
 }
 
+/* What mzctl says to a user who typed it wrong is Chinese, with the code. */
+static void
+test_cli_messages (void)
+{
+  HostFixture f = { 0 };
+  Run run = { 0 };
+  const char *const *cases[] = {
+    (const char *const[]) { "record", "show", "testreg", "application", "abc", NULL },
+    (const char *const[]) { "record", "act", "testreg", "application", "0", "approve", "--version", "1", NULL },
+    (const char *const[]) { "record", "act", "testreg", "application", "1", "approve", NULL },
+    (const char *const[]) { "record", "create", "testreg", "application", "--set", "name", NULL },
+    (const char *const[]) { "record", "create", "testreg", "application", "--role", "system", NULL },
+    (const char *const[]) { "record", "show", "testreg", NULL },
+    (const char *const[]) { "record", "shw", "testreg", "application", "1", NULL },
+    (const char *const[]) { "record", "find", "testreg", "application", "--limit", "x", NULL },
+    (const char *const[]) { "report", "extra", NULL },
+    (const char *const[]) { "report", "--format", "xml", NULL },
+    (const char *const[]) { "report", "--from", "2021-01-01", NULL },
+    (const char *const[]) { "import", "testreg", NULL },
+    (const char *const[]) { "import", "testreg", "application", "x.csv", "--format", "xls", NULL },
+    (const char *const[]) { "demo", "extra", NULL },
+    (const char *const[]) { "due", "--days", "-1", NULL },
+    (const char *const[]) { "due", "--bogus", NULL },
+  };
+  const char *const codes[] = {
+    "[mzctl.record_id]", "[mzctl.record_id]", "[mzctl.record_version]", "[mzctl.usage]",
+    "[mzctl.role_reserved]", "[mzctl.usage]", "[mzctl.usage]", "[mzctl.usage]", "[mzctl.usage]",
+    "[mzctl.usage]", "[mzctl.usage]", "[mzctl.usage]", "[mzctl.usage]", "[mzctl.usage]",
+    "[mzctl.usage]", "[mzctl.usage]",
+  };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (cases) == G_N_ELEMENTS (codes));
+  host_fixture_open (&f, NULL);
+  host_fixture_stop (&f);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+      g_autofree char *first_line = NULL;
+
+      g_ptr_array_add (argv, (gpointer) MZCTL);
+      for (const char *const *a = cases[i]; *a != NULL; a++)
+        g_ptr_array_add (argv, (gpointer) *a);
+      g_ptr_array_add (argv, (gpointer) "--config");
+      g_ptr_array_add (argv, f.config_path);
+      spawn (&run, argv);
+      first_line = g_strndup (run.err, strcspn (run.err, "\n"));
+      g_test_message ("%s", first_line);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_true (g_str_has_suffix (first_line, codes[i]));
+      /* The reason before the code is Chinese. */
+      g_assert_true (has_han (first_line));
+    }
+  run_clear (&run);
+  host_fixture_close (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -460,5 +525,6 @@ main (int   argc,
   g_test_add_func ("/report/cli/global-options-first", test_cli_global_options_first);
   g_test_add_func ("/report/cli/demo-missing", test_cli_demo_missing);
   g_test_add_func ("/report/cli/demo-force", test_cli_demo_force);
+  g_test_add_func ("/report/cli/messages", test_cli_messages);
   return g_test_run ();
 }
