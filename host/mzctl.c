@@ -104,6 +104,8 @@ main (int   argc,
 {
   MzctlGlobal global = { 0 };
   int status = 2;
+  char *leading_config = NULL;
+  char *leading_now = NULL;
 
   setlocale (LC_ALL, "");
 
@@ -133,6 +135,10 @@ main (int   argc,
 
       while (c->name != NULL && strcmp (c->name, argv[1]) != 0)
         c++;
+      /* Given again after the command, GLib replaces a leading value
+       * without freeing it: keep our own hold on it. */
+      leading_config = global.config;
+      leading_now = global.now;
       if (c->name != NULL)
         status = c->func (&global, argc - 1, argv + 1);
       else
@@ -141,6 +147,10 @@ main (int   argc,
           usage (stderr);
         }
     }
+  if (global.config != leading_config)
+    g_free (leading_config);
+  if (global.now != leading_now)
+    g_free (leading_now);
   g_free (global.config);
   g_free (global.now);
   return status;
