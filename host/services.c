@@ -124,6 +124,16 @@ host_config_get_string_list (MzPlugin   *self,
   return g_key_file_get_string_list (kf, group, key, NULL, NULL);
 }
 
+static char **
+host_config_get_keys (MzPlugin *self)
+{
+  GKeyFile *kf = mz_config_get_key_file (mz_plugin_services (self)->config);
+  g_autofree char *group = plugin_group (self);
+  char **keys = g_key_file_get_keys (kf, group, NULL, NULL);
+
+  return keys != NULL ? keys : g_new0 (char *, 1);
+}
+
 /* --- clock ------------------------------------------------------------------- */
 
 gint64
@@ -232,6 +242,7 @@ fill_host (MzHost *host)
   host->config_get_int64 = host_config_get_int64;
   host->config_get_boolean = host_config_get_boolean;
   host->config_get_string_list = host_config_get_string_list;
+  host->config_get_keys = host_config_get_keys;
   host->log = mz_log_plugin;
   host->now = host_now;
   host->today = host_today;

@@ -185,7 +185,7 @@ test_daemon_now (void)
   assert_exit (bad, 2);
   assert_contains (bad->err, "--now “yesterday” is not a date or time; give YYYY-MM-DD");
   assert_exit (version, 0);
-  assert_contains (version->out, "(plugin ABI 1.0)");
+  assert_contains (version->out, "(plugin ABI 1.1)");
 }
 
 static void
@@ -276,7 +276,7 @@ test_check_init (void)
   assert_contains (failed->err, "refused (INIT_FAILED): plugin “initfail” refused to start");
   /* Without --init, init is not run: the library itself is sound. */
   assert_exit (plain, 0);
-  assert_contains (plain->out, "OK — plugin “initabort” 1.0.0, ABI 1.0");
+  assert_contains (plain->out, "OK — plugin “initabort” 1.0.0, ABI 1.1");
   g_assert_false (dir_has_core (dir));
   mz_test_remove_tree (dir);
 }
@@ -294,7 +294,7 @@ test_check_refused_and_ok (void)
   GError *error = NULL;
 
   assert_exit (abi, 1);
-  assert_contains (abi->err, "refused (ABI_MISMATCH): plugin “abinew” was built for ABI 2.0");
+  assert_contains (abi->err, "refused (ABI_MISMATCH): plugin “abinew” was built for ABI 2.1");
 
   assert_exit (ok, 0);
   json_parser_load_from_data (parser, ok->out, -1, &error);
@@ -368,7 +368,7 @@ test_mzctl_plugins (void)
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (plugins, 0),
                                                   "state"), ==, "loaded");
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (plugins, 0),
-                                                  "abi"), ==, "1.0");
+                                                  "abi"), ==, "1.1");
   bad = json_array_get_object_element (plugins, 1);
   g_assert_cmpstr (json_object_get_string_member (bad, "state"), ==, "refused");
   g_assert_cmpstr (json_object_get_string_member (bad, "error_code"), ==, "BAD_DESCRIPTOR");

@@ -258,7 +258,7 @@ test_bad_magic (void)
   assert_refused (l->loader, "badmagic", MZ_LOADER_ERROR_BAD_DESCRIPTOR,
                   "magic 0x12345678 instead of 0x4d5a504c");
   assert_refused (l->loader, "badmagic", MZ_LOADER_ERROR_BAD_DESCRIPTOR,
-                  "rebuild it against minzheng-sdk 1.0");
+                  "rebuild it against minzheng-sdk 1.1");
 }
 
 static void
@@ -267,7 +267,7 @@ test_abi_major_too_new (void)
   g_autoptr (Loaded) l = load_fixtures ("abinew");
 
   assert_refused (l->loader, "abinew", MZ_LOADER_ERROR_ABI_MISMATCH,
-                  "was built for ABI 2.0, this host provides 1.0: rebuild it against minzheng-sdk 1.0");
+                  "was built for ABI 2.1, this host provides 1.1: rebuild it against minzheng-sdk 1.1");
 }
 
 static void
@@ -276,7 +276,7 @@ test_abi_major_too_old (void)
   g_autoptr (Loaded) l = load_fixtures ("abiold");
 
   assert_refused (l->loader, "abiold", MZ_LOADER_ERROR_ABI_MISMATCH,
-                  "was built for ABI 0.0, this host provides 1.0: rebuild it against minzheng-sdk 1.0");
+                  "was built for ABI 0.1, this host provides 1.1: rebuild it against minzheng-sdk 1.1");
 }
 
 static void
@@ -285,8 +285,8 @@ test_abi_minor_too_new (void)
   g_autoptr (Loaded) l = load_fixtures ("minornew");
 
   assert_refused (l->loader, "minornew", MZ_LOADER_ERROR_ABI_MISMATCH,
-                  "built for ABI 1.1, this host provides only 1.0: upgrade minzheng to a host "
-                  "with ABI 1.1 or later");
+                  "built for ABI 1.2, this host provides only 1.1: upgrade minzheng to a host "
+                  "with ABI 1.2 or later");
 }
 
 static void
@@ -297,7 +297,7 @@ test_struct_too_small (void)
   assert_refused (l->loader, "smallstruct", MZ_LOADER_ERROR_BAD_DESCRIPTOR,
                   "has a descriptor of 16 bytes, this host reads");
   assert_refused (l->loader, "smallstruct", MZ_LOADER_ERROR_BAD_DESCRIPTOR,
-                  "rebuild it with MZ_PLUGIN_DEFINE against minzheng-sdk 1.0");
+                  "rebuild it with MZ_PLUGIN_DEFINE against minzheng-sdk 1.1");
 }
 
 static void

@@ -128,6 +128,14 @@ struct _MzHost
 
   /* New members are appended here, raising MZ_ABI_MINOR.  The host owns
    * the table, so it needs no padding: struct_size says how far it goes. */
+
+  /* --- ABI 1.1 ----------------------------------------------------------------- */
+
+  /* The keys present in the plugin's group `[plugin.<name>]`, in file
+   * order, NULL-terminated and newly allocated (g_strfreev); empty when the
+   * group is absent.  Lets a plugin refuse a key it does not know, such as
+   * a misspelt one that would otherwise be read as absent. */
+  char **(*config_get_keys) (MzPlugin *self);
 };
 
 /* TRUE when @host was built with @member (an ABI 1.x minor that appended it). */

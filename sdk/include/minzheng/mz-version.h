@@ -13,6 +13,6 @@
  * grows when members are appended; a plugin built against minor N runs on any
  * host with minor >= N. */
 #define MZ_ABI_MAJOR 1
-#define MZ_ABI_MINOR 0
+#define MZ_ABI_MINOR 1
 
-#define MZ_SDK_VERSION "1.0.0"
+#define MZ_SDK_VERSION "1.1.0"
