@@ -8,8 +8,9 @@
  * `[plugin.funeral]`, read once at init: the host reads its configuration
  * once at start, so reading it again per action would only cost time.  A
  * changed configuration therefore applies from the next start to every
- * case judged from then on; each judged case stores the rule set it was
- * judged by and its approved amounts, which a later change never touches.
+ * case judged from then on.  Approval is the judgement: it stores the
+ * approved amounts and the rule set they were computed by, which a later
+ * change never touches; before it a case holds only what was claimed.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -42,7 +43,9 @@ static const MzFieldDef application_fields[] = {
     .flags = MZ_FIELD_REQUIRED, .enum_values = sex_values },
   { .name = "death_date", .label = "死亡日期", .type = MZ_FIELD_DATE, .flags = MZ_FIELD_REQUIRED },
   { .name = "household_division", .label = "户籍所在地行政区划代码", .type = MZ_FIELD_DIVISION },
-  /* 死亡证明 (Medical Certificate of Death) and 火化证明 numbers */
+  /* 死亡证明 (Medical Certificate of Death) and 火化证明 numbers; the
+   * latter is stored in one form (funeral_certificate_normalize) because
+   * it is what one reduction per certificate is checked on. */
   { .name = "death_certificate_no", .label = "死亡证明编号", .type = MZ_FIELD_TEXT,
     .flags = MZ_FIELD_REQUIRED, .max_length = 32 },
   { .name = "cremation_certificate_no", .label = "火化证明编号", .type = MZ_FIELD_TEXT,
@@ -77,6 +80,9 @@ static const MzFieldDef application_fields[] = {
   { .name = "review_note", .label = "审核意见", .type = MZ_FIELD_TEXT, .max_length = 256 },
   { .name = "approved_on", .label = "核准日期", .type = MZ_FIELD_DATE },
   { .name = "rejected_on", .label = "不予减免日期", .type = MZ_FIELD_DATE },
+  /* the reason given to `reject`, printed on the 不予减免 notice */
+  { .name = "rejection_reason", .label = "不予减免理由", .type = MZ_FIELD_TEXT, .max_length = 256,
+    .since = 2 },
   { .name = "payment_reference", .label = "支付凭证号", .type = MZ_FIELD_TEXT, .max_length = 64 },
   { .name = "payment_date", .label = "支付日期", .type = MZ_FIELD_DATE },
   MONEY_FIELD ("payment_amount", "支付金额", FUNERAL_MONEY_MAX * FUNERAL_N_ITEMS),
@@ -138,8 +144,10 @@ static const char *const from_submitted[] = { "submitted", NULL };
 static const char *const from_reviewed[] = { "reviewed", NULL };
 static const char *const from_open[] = { "submitted", "reviewed", NULL };
 static const char *const from_approved[] = { "approved", NULL };
-/* Separation of duties: who accepted or reviewed a case may not approve it. */
+/* Separation of duties: who accepted or reviewed a case may not approve
+ * it, and who accepted it may not turn it down alone either. */
 static const char *const approve_distinct[] = { "submit", "review", NULL };
+static const char *const reject_distinct[] = { "submit", NULL };
 
 static const char *const approved_fields[FUNERAL_N_ITEMS] = {
   "approved_transport", "approved_cold_storage", "approved_cremation", "approved_ash_storage",
@@ -215,6 +223,21 @@ read_claims (const MzRecord *record,
     claims[i] = funeral.host->record_get_int64 (record, claim_fields[i], 0);
 }
 
+/* The cremation certificate number as stored and matched; NULL (with
+ * @error set) when only white space was given. */
+static char *
+cremation_certificate (const MzRecord *input,
+                       GError        **error)
+{
+  const char *typed = funeral.host->record_get_text (input, "cremation_certificate_no");
+  char *number = funeral_certificate_normalize (typed);
+
+  if (number == NULL)
+    mz_field_error_set (error, MZ_FIELD_ERROR_REQUIRED, "cremation_certificate_no", "火化证明编号",
+                        "required", "必须填写");
+  return number;
+}
+
 /* What every new case must satisfy, however it arrives. */
 static gboolean
 check_application (MzAction       *action,
@@ -222,21 +245,26 @@ check_application (MzAction       *action,
                    GError        **error)
 {
   const MzHost *host = funeral.host;
+  g_autofree char *cremation = NULL;
   gint64 claims[FUNERAL_N_ITEMS];
 
   read_claims (input, claims);
-  return funeral_rules_check_deceased (host->record_get_text (input, "category"),
-                                       host->record_get_text (input, "deceased_id"),
-                                       host->record_get_text (input, "deceased_sex"),
-                                       host->record_get_text (input, "household_division"),
-                                       host->record_get_text (input, "death_date"),
-                                       host->today (funeral.self), error)
+  cremation = cremation_certificate (input, error);
+  return cremation != NULL
+    && funeral_rules_check_deceased (host->record_get_text (input, "category"),
+                                     host->record_get_text (input, "deceased_id"),
+                                     host->record_get_text (input, "deceased_sex"),
+                                     host->record_get_text (input, "household_division"),
+                                     host->record_get_text (input, "death_date"),
+                                     host->today (funeral.self), error)
+    && funeral_rules_check_resident (host->record_get_text (input, "category"),
+                                     host->record_get_text (input, "household_division"),
+                                     host->office_id (funeral.self), error)
     && funeral_rules_check_phone (host->record_get_text (input, "applicant_phone"), error)
     && funeral_rules_check_claims (claims, error)
     && check_unique (action, "deceased_id", host->record_get_text (input, "deceased_id"),
                      "funeral.duplicate_deceased", "该逝者", error)
-    && check_unique (action, "cremation_certificate_no",
-                     host->record_get_text (input, "cremation_certificate_no"),
+    && check_unique (action, "cremation_certificate_no", cremation,
                      "funeral.duplicate_cremation", "该火化证明", error);
 }
 
@@ -262,18 +290,24 @@ guard_submit (MzAction *action,
   return check_eligible (input, error) && check_application (action, input, error);
 }
 
-/* Draws the case number from the office's counter of @date's year. */
+/* Draws the case number from the office's counter of @date's year, and
+ * stores the cremation certificate number in its one form. */
 static gboolean
-assign_case_number (MzAction   *action,
-                    const char *date,
-                    GError    **error)
+register_case (MzAction   *action,
+               const char *date,
+               GError    **error)
 {
   const MzHost *host = funeral.host;
   int year = (int) g_ascii_strtoll (date, NULL, 10);
   g_autofree char *counter = funeral_case_counter (year);
   g_autofree char *number = NULL;
+  g_autofree char *cremation = NULL;
   gint64 seq;
 
+  cremation = cremation_certificate (host->action_input (action), error);
+  if (cremation == NULL
+      || !host->action_set_text (action, "cremation_certificate_no", cremation, error))
+    return FALSE;
   if (!host->action_next_sequence (action, counter, &seq, error))
     return FALSE;
   number = funeral_case_number_format (host->office_id (funeral.self), year, seq);
@@ -311,9 +345,8 @@ effect_submit (MzAction *action,
   const MzHost *host = funeral.host;
   const char *today = host->today (funeral.self);
 
-  return judge_amounts (action, host->action_input (action), error)
-    && host->action_set_text (action, "submitted_on", today, error)
-    && assign_case_number (action, today, error);
+  return host->action_set_text (action, "submitted_on", today, error)
+    && register_case (action, today, error);
 }
 
 static gboolean
@@ -325,8 +358,9 @@ effect_review (MzAction *action,
                                         funeral.host->today (funeral.self), error);
 }
 
-/* Approval is the decision: the case is judged again under the rules in
- * force that day, and from then on keeps them. */
+/* Approval is the decision: the case is judged under the rules in force
+ * that day (eligibility again, since the rules may have changed since it
+ * was submitted), and from then on keeps them. */
 static gboolean
 guard_approve (MzAction *action,
                gpointer  user_data,
@@ -346,13 +380,17 @@ effect_approve (MzAction *action,
     && host->action_set_text (action, "approved_on", host->today (funeral.self), error);
 }
 
+/* The host requires the reason; it is kept on the case so that the
+ * 不予减免 notice can be printed from the record. */
 static gboolean
 effect_reject (MzAction *action,
                gpointer  user_data,
                GError  **error)
 {
-  return funeral.host->action_set_text (action, "rejected_on",
-                                        funeral.host->today (funeral.self), error);
+  const MzHost *host = funeral.host;
+
+  return host->action_set_text (action, "rejected_on", host->today (funeral.self), error)
+    && host->action_set_text (action, "rejection_reason", host->action_reason (action), error);
 }
 
 static gboolean
@@ -453,7 +491,7 @@ effect_import (MzAction *action,
     total += host->record_get_int64 (input, approved_fields[i], 0);
   return host->action_set_int64 (action, "approved_total", total, error)
     && host->action_set_text (action, "rule_set", "{\"source\":\"import\"}", error)
-    && assign_case_number (action, host->record_get_text (input, "submitted_on"), error);
+    && register_case (action, host->record_get_text (input, "submitted_on"), error);
 }
 
 static const MzActionDef application_actions[] = {
@@ -464,7 +502,7 @@ static const MzActionDef application_actions[] = {
   { "approve", "核准减免", MZ_ACTION_FLAGS_NONE, from_reviewed, "approved", "funeral.approve",
     no_inputs, approve_distinct, guard_approve, effect_approve, NULL },
   { "reject", "不予减免", MZ_ACTION_REASON_REQUIRED, from_open, "rejected", "funeral.approve",
-    no_inputs, NULL, NULL, effect_reject, NULL },
+    no_inputs, reject_distinct, NULL, effect_reject, NULL },
   { "pay", "支付减免资金", MZ_ACTION_FLAGS_NONE, from_approved, "paid", "funeral.pay",
     pay_inputs, NULL, guard_pay, NULL, NULL },
   { "import", "导入已支付历史案件", MZ_ACTION_CREATE, NULL, "paid", "funeral.import",
@@ -478,7 +516,8 @@ static const MzKindDef application_kind = {
   MZ_KIND_DEF_INIT,
   .name = "application",
   .label = "殡葬减免申请",
-  .schema_version = 1,
+  /* 2: rejection_reason */
+  .schema_version = 2,
   .fields = application_fields,
   .indexes = application_indexes,
   .states = application_states,
@@ -490,7 +529,11 @@ static const MzReportDef funeral_report = {
 };
 
 /* Reads the configuration here so that a malformed one refuses the plugin
- * at start, naming the key, rather than at the first application. */
+ * at start, naming the key, rather than at the first application.  An
+ * unknown key is refused too: a misspelt cap would read as absent, and an
+ * absent cap is no cap.  config_get_keys came with ABI 1.1; the loader
+ * refuses this plugin on an older host already, and MZ_HOST_HAS keeps init
+ * itself correct wherever it runs, as docs/sdk.md asks of appended members. */
 static gboolean
 funeral_init (MzPlugin     *self,
               const MzHost *host,
@@ -500,6 +543,13 @@ funeral_init (MzPlugin     *self,
 
   funeral.self = self;
   funeral.host = host;
+  if (MZ_HOST_HAS (host, config_get_keys))
+    {
+      g_auto (GStrv) keys = host->config_get_keys (self);
+
+      if (!funeral_rules_check_keys ((const char *const *) keys, error))
+        return FALSE;
+    }
   rules = funeral_rules_parse (lookup_config, &funeral, error);
   if (rules == NULL)
     return FALSE;

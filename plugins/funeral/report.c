@@ -5,6 +5,12 @@
  * summed in fen by SQLite's integer arithmetic and only rounded when
  * shown.
  *
+ * Counts are in 例, one per deceased.  An office that reports in 户 gets a
+ * separate 户 figure equal to the 例 one: an application is made by the
+ * deceased's household, one per deceased, and nothing in a case links two
+ * deceased of one household (finding that out would take the personal
+ * columns, which a report may not read).
+ *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <minzheng/minzheng.h>
@@ -67,11 +73,10 @@ collect_row (guint              n_columns,
 }
 
 static void
-add_category (FuneralPlugin      *plugin,
-              MzReport           *report,
-              const char         *category,
-              const gint64       *sums,
-              const FuneralRules *rules)
+add_category (FuneralPlugin *plugin,
+              MzReport      *report,
+              const char    *category,
+              const gint64  *sums)
 {
   const char *label = funeral_category_label (category);
   g_autofree char *count_key = g_strconcat ("funeral.cases.", category, NULL);
@@ -79,8 +84,7 @@ add_category (FuneralPlugin      *plugin,
   g_autofree char *count_label = g_strdup_printf ("其中%s", label != NULL ? label : category);
   g_autofree char *amount_label = g_strdup_printf ("其中%s减免金额", label != NULL ? label : category);
 
-  plugin->host->report_add_figure (report, count_key, count_label, sums[0], 0,
-                                   funeral_count_unit_text (rules->count_unit));
+  plugin->host->report_add_figure (report, count_key, count_label, sums[0], 0, "例");
   plugin->host->report_add_figure (report, amount_key, amount_label, sums[1], 2, "元");
 }
 
@@ -101,7 +105,6 @@ funeral_report_build (MzReport   *report,
   gint64 totals[N_SUMS] = { 0 };
   g_autofree char *period = NULL;
   g_autofree char *sentence = NULL;
-  const char *unit;
 
   if (!host->report_query (report, by_category_sql, params, collect_row, &rows, error))
     return FALSE;
@@ -110,8 +113,10 @@ funeral_report_build (MzReport   *report,
     for (guint i = 0; i < N_SUMS; i++)
       totals[i] += g_array_index (sums, gint64, r * N_SUMS + i);
 
-  unit = funeral_count_unit_text (rules->count_unit);
-  host->report_add_figure (report, "funeral.cases", "惠民殡葬减免", totals[0], 0, unit);
+  host->report_add_figure (report, "funeral.cases", "惠民殡葬减免", totals[0], 0, "例");
+  if (rules->count_unit == FUNERAL_UNIT_HOUSEHOLD)
+    host->report_add_figure (report, "funeral.households", "惠民殡葬减免（户，每例逝者计一户）",
+                             totals[0], 0, funeral_count_unit_text (rules->count_unit));
   host->report_add_figure (report, "funeral.amount", "减免基本殡葬服务费用",
                            funeral_fen_to_wan_scaled (totals[1], rules->amount_decimals),
                            rules->amount_decimals, "万元");
@@ -127,14 +132,14 @@ funeral_report_build (MzReport   *report,
 
       if (g_ptr_array_find_with_equal_func (categories, rules->categories[c], g_str_equal, &index))
         add_category (plugin, report, rules->categories[c],
-                      &g_array_index (sums, gint64, index * N_SUMS), rules);
+                      &g_array_index (sums, gint64, index * N_SUMS));
       else
-        add_category (plugin, report, rules->categories[c], zero, rules);
+        add_category (plugin, report, rules->categories[c], zero);
     }
   for (guint r = 0; r < categories->len; r++)
     if (!g_strv_contains ((const char *const *) rules->categories, g_ptr_array_index (categories, r)))
       add_category (plugin, report, g_ptr_array_index (categories, r),
-                    &g_array_index (sums, gint64, r * N_SUMS), rules);
+                    &g_array_index (sums, gint64, r * N_SUMS));
 
   for (guint i = 0; i < FUNERAL_N_ITEMS; i++)
     {
@@ -145,8 +150,8 @@ funeral_report_build (MzReport   *report,
     }
 
   period = funeral_period_phrase (from, to);
-  sentence = funeral_report_sentence (period, totals[0], rules->count_unit, totals[1],
-                                      rules->amount_decimals);
+  sentence = funeral_report_sentence (period, (const char *const *) rules->categories, totals[0],
+                                      rules->count_unit, totals[1], rules->amount_decimals);
   host->report_set_sentence (report, sentence);
   return TRUE;
 }

@@ -30,6 +30,11 @@ const MzEnumValue funeral_categories[] = {
 
 static const char *const default_categories = "dibao;tekun;youfu;unidentified";
 
+const char *const funeral_config_keys[] = {
+  "categories", "cap_transport", "cap_cold_storage", "cap_cremation", "cap_ash_storage",
+  "cap_per_case", "exclude_policy_grant", "count_unit", "amount_decimals", NULL,
+};
+
 const char *
 funeral_item_name (FuneralItem item)
 {
@@ -80,6 +85,25 @@ config_error (GError    **error,
                "配置 [plugin.funeral] 的 %s 值“%s”无效：%s [funeral.config.%s]",
                key, value, expected, key);
   return FALSE;
+}
+
+gboolean
+funeral_rules_check_keys (const char *const *keys,
+                          GError           **error)
+{
+  g_return_val_if_fail (keys != NULL, FALSE);
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    if (!g_strv_contains (funeral_config_keys, keys[i]))
+      {
+        g_autofree char *known = g_strjoinv ("、", (char **) funeral_config_keys);
+
+        g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_CONFIG,
+                     "配置 [plugin.funeral] 含有未知的键 %s（拼写错误的上限会被当作不设上限）；"
+                     "可用的键为 %s [funeral.config.unknown_key]", keys[i], known);
+        return FALSE;
+      }
+  return TRUE;
 }
 
 /* Categories are separated by ';' as GKeyFile lists are, or by ',' which
@@ -436,6 +460,76 @@ funeral_rules_check_deceased (const char *category,
 }
 
 gboolean
+funeral_division_within (const char *office,
+                         const char *division)
+{
+  gsize prefix = 6;
+
+  g_return_val_if_fail (office != NULL && division != NULL, FALSE);
+
+  if (strlen (office) != 6 || strlen (division) != 6)
+    return FALSE;
+  if (strcmp (office + 2, "0000") == 0)
+    prefix = 2;
+  else if (strcmp (office + 4, "00") == 0)
+    prefix = 4;
+  return strncmp (office, division, prefix) == 0;
+}
+
+gboolean
+funeral_rules_check_resident (const char *category,
+                              const char *household,
+                              const char *office,
+                              GError    **error)
+{
+  g_return_val_if_fail (category != NULL && office != NULL, FALSE);
+
+  if (strcmp (category, "resident") != 0)
+    return TRUE;
+  if (household == NULL)
+    return mz_field_error_set (error, MZ_FIELD_ERROR_REQUIRED, "household_division",
+                               "户籍所在地行政区划代码", "funeral.household_required",
+                               "按全体户籍居民减免，必须填写逝者户籍所在地行政区划代码");
+  if (!funeral_division_within (office, household))
+    return mz_field_error_set (error, MZ_FIELD_ERROR_RANGE, "household_division",
+                               "户籍所在地行政区划代码", "funeral.not_resident",
+                               "逝者户籍所在地 %s 不在本局辖区 %s 内，不能按全体户籍居民减免",
+                               household, office);
+  return TRUE;
+}
+
+char *
+funeral_certificate_normalize (const char *text)
+{
+  GString *out;
+
+  if (text == NULL)
+    return NULL;
+  g_return_val_if_fail (g_utf8_validate (text, -1, NULL), NULL);
+
+  out = g_string_new (NULL);
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c >= 0xFF01 && c <= 0xFF5E)
+        c -= 0xFEE0;
+      if (c == 0x3000 || (c < 0x80 && g_ascii_isspace ((char) c)))
+        continue;
+      if (c < 0x80)
+        g_string_append_c (out, g_ascii_toupper ((char) c));
+      else
+        g_string_append_unichar (out, c);
+    }
+  if (out->len == 0)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
+gboolean
 funeral_rules_check_phone (const char *phone,
                            GError    **error)
 {
@@ -464,14 +558,19 @@ funeral_rules_check_payment (gint64      amount,
   if (amount <= 0)
     return mz_field_error_set (error, MZ_FIELD_ERROR_RANGE, "payment_amount", "支付金额",
                                "funeral.payment_not_positive", "支付金额应大于零");
-  if (amount > approved_total)
+  if (amount != approved_total)
     {
       g_autofree char *paid = mz_money_format_yuan (amount);
-      g_autofree char *max = mz_money_format_yuan (approved_total);
+      g_autofree char *due = mz_money_format_yuan (approved_total);
 
+      if (amount > approved_total)
+        return mz_field_error_set (error, MZ_FIELD_ERROR_RANGE, "payment_amount", "支付金额",
+                                   "funeral.payment_exceeds_approved",
+                                   "支付金额 %s 元超过核准减免金额 %s 元", paid, due);
       return mz_field_error_set (error, MZ_FIELD_ERROR_RANGE, "payment_amount", "支付金额",
-                                 "funeral.payment_exceeds_approved",
-                                 "支付金额 %s 元超过核准减免金额 %s 元", paid, max);
+                                 "funeral.payment_partial",
+                                 "支付金额 %s 元少于核准减免金额 %s 元；减免资金应一次足额支付",
+                                 paid, due);
     }
   if (payment_date == NULL)
     return mz_field_error_set (error, MZ_FIELD_ERROR_REQUIRED, "payment_date", "支付日期",
@@ -560,19 +659,50 @@ funeral_period_phrase (const char *from,
 }
 
 char *
-funeral_report_sentence (const char      *period,
-                         gint64           count,
-                         FuneralCountUnit unit,
-                         gint64           fen,
-                         guint            decimals)
+funeral_beneficiaries_phrase (const char *const *categories)
+{
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+  gboolean resident;
+  GString *out;
+
+  g_return_val_if_fail (categories != NULL, NULL);
+
+  resident = g_strv_contains (categories, "resident");
+  for (guint i = 0; categories[i] != NULL; i++)
+    {
+      if (strcmp (categories[i], "resident") == 0)
+        g_ptr_array_add (labels, (gpointer) "户籍居民");
+      else if (!resident || strcmp (categories[i], "unidentified") == 0)
+        g_ptr_array_add (labels, (gpointer) funeral_category_label (categories[i]));
+    }
+  out = g_string_new (NULL);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      if (i > 0)
+        g_string_append (out, i + 1 == labels->len ? "和" : "、");
+      g_string_append (out, g_ptr_array_index (labels, i));
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+funeral_report_sentence (const char        *period,
+                         const char *const *categories,
+                         gint64             cases,
+                         FuneralCountUnit   unit,
+                         gint64             fen,
+                         guint              decimals)
 {
   g_autofree char *wan = mz_money_format_wan (fen, decimals);
+  g_autofree char *who = NULL;
 
-  g_return_val_if_fail (period != NULL, NULL);
+  g_return_val_if_fail (period != NULL && categories != NULL, NULL);
 
+  who = funeral_beneficiaries_phrase (categories);
   if (unit == FUNERAL_UNIT_HOUSEHOLD)
-    return g_strdup_printf ("%s共为%" G_GINT64_FORMAT "户困难群众减免基本殡葬服务费用%s万元。",
-                            period, count, wan);
-  return g_strdup_printf ("%s共办理惠民殡葬减免%" G_GINT64_FORMAT "例，减免基本殡葬服务费用%s万元。",
-                          period, count, wan);
+    return g_strdup_printf ("%s共办理惠民殡葬减免%" G_GINT64_FORMAT "户（%" G_GINT64_FORMAT
+                            "例），减免对象为%s，减免基本殡葬服务费用%s万元。",
+                            period, cases, cases, who, wan);
+  return g_strdup_printf ("%s共办理惠民殡葬减免%" G_GINT64_FORMAT "例，减免对象为%s，"
+                          "减免基本殡葬服务费用%s万元。", period, cases, who, wan);
 }

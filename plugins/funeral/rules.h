@@ -47,7 +47,8 @@ const char *funeral_category_label (const char *value);
 /**
  * FuneralCountUnit:
  * @FUNERAL_UNIT_CASE: 例, one per deceased person
- * @FUNERAL_UNIT_HOUSEHOLD: 户, the same count worded as households
+ * @FUNERAL_UNIT_HOUSEHOLD: 户 reported beside 例: one household per
+ *   deceased (the data links no household, so 户 = 例)
  */
 typedef enum
 {
@@ -65,7 +66,7 @@ const char *funeral_count_unit_text (FuneralCountUnit unit);
  * @case_cap: cap per case in fen, -1 when there is none
  * @exclude_policy_grant: families that receive a policy funeral grant
  *   (丧葬补助费) from another scheme are refused
- * @count_unit: how the report counts cases
+ * @count_unit: whether the report adds a 户 figure to the 例 one
  * @amount_decimals: decimals of 万元 in the report (1 or 2)
  *
  * One office's rule set, read from `[plugin.funeral]`.
@@ -86,6 +87,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FuneralRules, funeral_rules_free)
 /* Returns the configured value of @key (newly allocated), or NULL when the
  * key is absent. */
 typedef char *(*FuneralConfigLookup) (const char *key, gpointer user_data);
+
+/* The keys `[plugin.funeral]` may hold, NULL-terminated. */
+extern const char *const funeral_config_keys[];
+
+/* Refuses (MZ_RULE_ERROR_CONFIG, code funeral.config.unknown_key) the first
+ * of @keys that funeral_config_keys lacks, naming it and the known keys: a
+ * misspelt cap would otherwise be absent, and an absent cap is no cap. */
+gboolean funeral_rules_check_keys (const char *const *keys,
+                                   GError           **error);
 
 /**
  * funeral_rules_parse:
@@ -133,6 +143,29 @@ gint64 funeral_rules_approve_amounts (const FuneralRules *rules,
 gboolean funeral_rules_check_claims (const gint64 claims[FUNERAL_N_ITEMS],
                                      GError     **error);
 
+/* TRUE when the six-digit division code @division lies within @office's
+ * area (GB/T 2260): a county-level office (450222) covers only its own
+ * code; a prefecture-level one (4502xx ending in 00) every code with its
+ * first four digits; a provincial one (xx0000) every code with its first
+ * two. */
+gboolean funeral_division_within (const char *office,
+                                  const char *division);
+
+/* Category `resident` (全体户籍居民) covers the office's own residents
+ * only: refuses a deceased whose @household division is not within
+ * @office (funeral_division_within), naming both codes.  Other categories
+ * pass. */
+gboolean funeral_rules_check_resident (const char *category,
+                                       const char *household,
+                                       const char *office,
+                                       GError    **error);
+
+/* One form per certificate number, whatever way it was typed: white space
+ * removed (also U+3000), full-width ASCII (U+FF01–U+FF5E) folded to ASCII,
+ * letters upper-cased; "ｈｈ－ｓａｍｅ " becomes "HH-SAME".  Returns NULL
+ * when nothing is left. */
+char *funeral_certificate_normalize (const char *text);
+
 /* Checks the date of death against today and the birth date encoded in the
  * deceased's ID number (@birth may be NULL for unidentified remains). */
 gboolean funeral_rules_check_death_date (const char *death_date,
@@ -158,8 +191,9 @@ gboolean funeral_rules_check_deceased (const char *category,
 gboolean funeral_rules_check_phone (const char *phone,
                                     GError    **error);
 
-/* Checks a payment: more than zero, at most the approved total, dated no
- * earlier than the approval and no later than today. */
+/* Checks a payment: the approved total exactly (one payment settles a case;
+ * less is refused rather than left open), dated no earlier than the
+ * approval and no later than today. */
 gboolean funeral_rules_check_payment (gint64      amount,
                                       gint64      approved_total,
                                       const char *payment_date,
@@ -193,12 +227,20 @@ gint64 funeral_fen_to_wan_scaled (gint64 fen, guint decimals);
  * "2021年下半年", "2021年全年", or "2021-01-01至2021-03-31" otherwise. */
 char *funeral_period_phrase (const char *from, const char *to);
 
-/* The sentence for the work report, e.g. "2023年全年共为897户困难群众减免
- * 基本殡葬服务费用35.6万元。" */
-char *funeral_report_sentence (const char      *period,
-                               gint64           count,
-                               FuneralCountUnit unit,
-                               gint64           fen,
-                               guint            decimals);
+/* Who the office's reductions went to, in words, from its covered
+ * @categories: their labels joined by "、" and "和", except that
+ * 全体户籍居民 stands for every other category but 无名遗体. */
+char *funeral_beneficiaries_phrase (const char *const *categories);
+
+/* The sentence for the work report, e.g. "2021年上半年共为最低生活保障
+ * 对象和特困供养人员办理惠民殡葬减免124例，减免基本殡葬服务费用12.26万元。"
+ * or, with 户, "2023年全年共为最低生活保障对象和特困供养人员897户（897例）
+ * 减免基本殡葬服务费用35.6万元。" */
+char *funeral_report_sentence (const char        *period,
+                               const char *const *categories,
+                               gint64             cases,
+                               FuneralCountUnit   unit,
+                               gint64             fen,
+                               guint              decimals);
 
 G_END_DECLS

@@ -169,6 +169,42 @@ test_policy_grant (void)
   }
 }
 
+/* Each item's cap, on the boundary and one fen over: the claim is kept,
+ * the approved amount is the cap. */
+static void
+test_item_caps_boundary (void)
+{
+  g_autoptr (FuneralOffice) office = funeral_office_new ("cap_transport=300\ncap_cold_storage=200\n"
+                                                         "cap_cremation=600\ncap_ash_storage=100",
+                                                         "2021-03-05");
+  const gint64 caps[FUNERAL_N_ITEMS] = { 30000, 20000, 60000, 10000 };
+  const char *const claim_columns[FUNERAL_N_ITEMS] = {
+    "claim_transport", "claim_cold_storage", "claim_cremation", "claim_ash_storage",
+  };
+  const char *const approved_columns[FUNERAL_N_ITEMS] = {
+    "approved_transport", "approved_cold_storage", "approved_cremation", "approved_ash_storage",
+  };
+  guint person = 80;
+
+  for (guint item = 0; item < FUNERAL_N_ITEMS; item++)
+    for (gint64 over = 0; over <= 1; over++)
+      {
+        g_autofree char *claim = g_strdup_printf ("%" G_GINT64_FORMAT, caps[item] + over);
+        Application app = { person++, "dibao", NULL, { NULL, NULL, NULL, NULL } };
+        g_autoptr (GError) error = NULL;
+        gint64 id;
+
+        app.claims[item] = claim;
+        id = submit_as (office, &funeral_clerk, &app, NULL, &error);
+        g_assert_no_error (error);
+        review_and_approve (office, id);
+        g_assert_cmpint (funeral_office_get_int (office, id, claim_columns[item]), ==,
+                         caps[item] + over);
+        g_assert_cmpint (funeral_office_get_int (office, id, approved_columns[item]), ==, caps[item]);
+        g_assert_cmpint (funeral_office_get_int (office, id, "approved_total"), ==, caps[item]);
+      }
+}
+
 /* Item cap 600 元 and case cap 1200 元, on the boundary and one fen over:
  * the claim is kept, the approved amount reduced. */
 static void
@@ -243,6 +279,104 @@ test_duplicate_deceased (void)
   g_assert_cmpstr (error->message, ==, expected);
 }
 
+/* A case approved days after it was submitted is named with the day of
+ * its approval, when the reduction was granted. */
+static void
+test_duplicate_names_approval_date (void)
+{
+  g_autoptr (FuneralOffice) office = funeral_office_new ("", "2021-03-05");
+  const Application again = { 12, "dibao", NULL, { NULL, NULL, "50000", NULL } };
+  g_autoptr (GError) error = NULL;
+  gint64 first;
+
+  first = submit (office, 12, "dibao", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (funeral_office_act (office, &funeral_reviewer, "review", first, NULL, &error,
+                                       NULL), ==, first);
+  funeral_office_set_today (office, "2021-03-10");
+  g_assert_cmpint (funeral_office_act (office, &funeral_approver, "approve", first, NULL, &error,
+                                       NULL), ==, first);
+  g_assert_no_error (error);
+
+  funeral_office_set_today (office, "2021-04-01");
+  g_assert_cmpint (submit_as (office, &funeral_clerk, &again, "HH-OTHER-12", &error), ==, 0);
+  g_assert_cmpstr (error->message, ==,
+                   "该逝者已于2021-03-10办理减免（案号 FJ450222-2021-000001），不得重复申请 "
+                   "[funeral.duplicate_deceased]");
+}
+
+/* A cremation certificate number typed another way (white space, case,
+ * full-width characters from a Chinese input method) is the same
+ * certificate: refused naming the first case, which stores one form. */
+static void
+test_duplicate_cremation_variants (void)
+{
+  g_autoptr (FuneralOffice) office = funeral_office_new ("", "2021-03-05");
+  const char *const variants[] = {
+    "HH-SAME", "HH-SAME ", "hh-same", "ＨＨ-ＳＡＭＥ", "ｈｈ－ｓａｍｅ", "　HH - SAME\t",
+  };
+  const Application first_app = { 25, "dibao", NULL, { NULL, NULL, "50000", NULL } };
+  g_autoptr (GError) error = NULL;
+  gint64 first;
+
+  first = submit_as (office, &funeral_clerk, &first_app, " Hh-same ", &error);
+  g_assert_no_error (error);
+  assert_text (office, first, "cremation_certificate_no", "HH-SAME");
+
+  for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
+    {
+      const Application other = { 26 + i, "tekun", NULL, { NULL, NULL, "50000", NULL } };
+
+      g_test_message ("variant “%s”", variants[i]);
+      g_assert_cmpint (submit_as (office, &funeral_clerk, &other, variants[i], &error), ==, 0);
+      assert_code (error, "funeral.duplicate_cremation");
+      g_assert_nonnull (strstr (error->message, "FJ450222-2021-000001"));
+      g_clear_error (&error);
+    }
+
+  {
+    const Application blank = { 40, "tekun", NULL, { NULL, NULL, "50000", NULL } };
+
+    g_assert_cmpint (submit_as (office, &funeral_clerk, &blank, "　 ", &error), ==, 0);
+    assert_code (error, "field.required");
+    g_assert_nonnull (strstr (error->message, "cremation_certificate_no"));
+  }
+}
+
+/* The host stores an ID number with a lower-case check character x in
+ * upper case, so the same deceased typed either way is one deceased. */
+static void
+test_duplicate_deceased_lowercase_x (void)
+{
+  g_autoptr (FuneralOffice) office = funeral_office_new ("", "2021-03-05");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *lower = NULL;
+  char id[19] = "";
+  guint person = 100;
+  gint64 first;
+
+  do
+    funeral_test_id_number (++person, TRUE, id);
+  while (id[17] != 'X');
+  lower = g_ascii_strdown (id, -1);
+
+#define DECEASED(id_, cert_)                                                                    "deceased_name", "韦某某", "deceased_id", (id_), "deceased_sex", "male",                        "death_date", "2021-03-01", "household_division", "450222",                                     "death_certificate_no", "Q-X", "cremation_certificate_no", (cert_),                             "funeral_home", "柳州市殡仪馆", "category", "dibao", "applicant_name", "韦某",                   "applicant_relation", "子", "claim_cremation", "50000"
+
+  first = funeral_office_act (office, &funeral_clerk, "submit", 0, NULL, &error,
+                              DECEASED (lower, "HH-X1"), NULL);
+  g_assert_no_error (error);
+  assert_text (office, first, "deceased_id", id);
+  g_assert_cmpint (funeral_office_act (office, &funeral_clerk, "submit", 0, NULL, &error,
+                                       DECEASED (id, "HH-X2"), NULL), ==, 0);
+  assert_code (error, "funeral.duplicate_deceased");
+  g_assert_nonnull (strstr (error->message, "FJ450222-2021-000001"));
+  g_clear_error (&error);
+  g_assert_cmpint (funeral_office_act (office, &funeral_clerk, "submit", 0, NULL, &error,
+                                       DECEASED (lower, "HH-X3"), NULL), ==, 0);
+  assert_code (error, "funeral.duplicate_deceased");
+#undef DECEASED
+}
+
 /* The same cremation certificate for another person is refused, naming
  * the pending first case. */
 static void
@@ -283,6 +417,7 @@ test_rejected_does_not_block (void)
   g_assert_no_error (error);
   assert_text (office, first, "state", "rejected");
   assert_text (office, first, "rejected_on", "2021-03-05");
+  assert_text (office, first, "rejection_reason", "低保资格核查未通过");
 
   second = submit_as (office, &funeral_clerk, &app, "HH-31", &error);
   g_assert_no_error (error);
@@ -337,6 +472,40 @@ test_unique_indexes (void)
   sqlite3_close (db);
 }
 
+/* A store written by schema version 1 (no rejection_reason) is migrated
+ * when the plugin starts: its pending case can then be rejected with its
+ * reason kept.  Version 1 is recreated by hand from version 2's store. */
+static void
+test_schema_v1_migrates (void)
+{
+  g_autoptr (FuneralOffice) office = funeral_office_new ("", "2021-03-05");
+  const char *const downgrade =
+    "ALTER TABLE funeral_application DROP COLUMN rejection_reason;"
+    "UPDATE mz_schema SET version = 1, definition = json_set (definition, '$.fields',"
+    " (SELECT json_group_array (json (value)) FROM json_each (definition, '$.fields')"
+    "  WHERE json_extract (value, '$.name') != 'rejection_reason'))"
+    " WHERE plugin = 'funeral' AND kind = 'application';";
+  g_autoptr (GError) error = NULL;
+  sqlite3 *db = NULL;
+  gint64 id;
+
+  id = submit (office, 36, "dibao", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (office->store_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db, downgrade, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "SELECT rejection_reason FROM funeral_application",
+                                 NULL, NULL, NULL), ==, SQLITE_ERROR);
+  sqlite3_close (db);
+
+  funeral_office_restart (office, "", "2021-03-06");
+  assert_text (office, id, "rejection_reason", NULL);
+  g_assert_cmpint (funeral_office_act (office, &funeral_approver, "reject", id, "死亡证明与火化证明不符",
+                                       &error, NULL), ==, id);
+  g_assert_no_error (error);
+  assert_text (office, id, "rejection_reason", "死亡证明与火化证明不符");
+}
+
 /* Whoever submitted or reviewed a case may not approve it. */
 static void
 test_separation_of_duties (void)
@@ -362,6 +531,12 @@ test_separation_of_duties (void)
                                        NULL), ==, 0);
   g_assert_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_SEPARATION);
   g_clear_error (&error);
+  /* the submitter may not turn it down alone either */
+  g_assert_cmpint (funeral_office_act (office, &funeral_reviewer, "reject", id, "材料不全", &error,
+                                       NULL), ==, 0);
+  g_assert_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_SEPARATION);
+  g_clear_error (&error);
+  assert_text (office, id, "state", "reviewed");
   /* a clerk lacks the permission altogether */
   g_assert_cmpint (funeral_office_act (office, &funeral_clerk, "approve", id, NULL, &error,
                                        NULL), ==, 0);
@@ -400,6 +575,25 @@ test_payment (void)
                                        "payment_amount", "75000", NULL), ==, 0);
   assert_code (error, "field.funeral.payment_before_approval");
   g_clear_error (&error);
+  /* less than approved: one payment settles a case */
+  g_assert_cmpint (funeral_office_act (office, &funeral_clerk, "pay", id, NULL, &error,
+                                       "payment_reference", "LCCZ-1", "payment_date", "2021-03-08",
+                                       "payment_amount", "74999", NULL), ==, 0);
+  assert_code (error, "field.funeral.payment_partial");
+  g_clear_error (&error);
+  g_assert_cmpint (funeral_office_act (office, &funeral_clerk, "pay", id, NULL, &error,
+                                       "payment_date", "2021-03-08",
+                                       "payment_amount", "75000", NULL), ==, 0);
+  assert_code (error, "field.required");
+  g_assert_nonnull (strstr (error->message, "payment_reference"));
+  g_clear_error (&error);
+  g_assert_cmpint (funeral_office_act (office, &funeral_clerk, "pay", id, NULL, &error,
+                                       "payment_reference", "LCCZ-1",
+                                       "payment_amount", "75000", NULL), ==, 0);
+  assert_code (error, "field.required");
+  g_assert_nonnull (strstr (error->message, "payment_date"));
+  g_clear_error (&error);
+  assert_text (office, id, "state", "approved");
   g_assert_cmpint (funeral_office_act (office, &funeral_clerk, "pay", id, NULL, &error,
                                        "payment_reference", "LCCZ-1", "payment_date", "2021-03-08",
                                        "payment_amount", "75000", NULL), ==, id);
@@ -441,6 +635,7 @@ test_config_change_after_approval (void)
   g_assert_cmpint (funeral_office_get_int (office, waiting, "approved_total"), ==, 79200);
   fresh = submit_as (office, &funeral_clerk, &later, NULL, &error);
   g_assert_no_error (error);
+  review_and_approve (office, fresh);
   g_assert_cmpint (funeral_office_get_int (office, fresh, "approved_total"), ==, 79200);
   g_free (rules_after);
   rules_after = funeral_office_get (office, fresh, "rule_set");
@@ -513,6 +708,92 @@ test_import (void)
 #undef HISTORICAL
 }
 
+/* Steps cannot be skipped: approval needs a review, payment an approval. */
+static void
+test_state_order (void)
+{
+  g_autoptr (FuneralOffice) office = funeral_office_new ("", "2021-03-05");
+  g_autoptr (GError) error = NULL;
+  gint64 id;
+
+  id = submit (office, 91, "dibao", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (funeral_office_act (office, &funeral_approver, "approve", id, NULL, &error,
+                                       NULL), ==, 0);
+  g_assert_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_STATE);
+  g_clear_error (&error);
+  assert_text (office, id, "state", "submitted");
+  assert_text (office, id, "approved_total", NULL);
+
+  g_assert_cmpint (funeral_office_act (office, &funeral_reviewer, "review", id, NULL, &error,
+                                       NULL), ==, id);
+  g_assert_no_error (error);
+  g_assert_cmpint (funeral_office_act (office, &funeral_clerk, "pay", id, NULL, &error,
+                                       "payment_reference", "LCCZ-91", "payment_date", "2021-03-05",
+                                       "payment_amount", "75000", NULL), ==, 0);
+  g_assert_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_STATE);
+  assert_text (office, id, "state", "reviewed");
+}
+
+/* Both certificate numbers are required, each refusal naming its field. */
+static void
+test_certificates_required (void)
+{
+  g_autoptr (FuneralOffice) office = funeral_office_new ("", "2021-03-05");
+  const char *const fields[] = { "death_certificate_no", "cremation_certificate_no" };
+  char id[19];
+
+  funeral_test_id_number (92, TRUE, id);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *named = g_strdup_printf ("字段 %s", fields[i]);
+
+      g_assert_cmpint (funeral_office_act (office, &funeral_clerk, "submit", 0, NULL, &error,
+                                           "deceased_name", "韦某某", "deceased_id", id,
+                                           "deceased_sex", "male", "death_date", "2021-03-01",
+                                           "household_division", "450222",
+                                           "death_certificate_no", i == 0 ? "" : "Q-92",
+                                           "cremation_certificate_no", i == 1 ? "" : "HH-92",
+                                           "funeral_home", "柳州市殡仪馆", "category", "dibao",
+                                           "applicant_name", "韦某", "applicant_relation", "子",
+                                           "claim_cremation", "50000", NULL), ==, 0);
+      g_test_message ("%s", error->message);
+      assert_code (error, "field.required");
+      g_assert_nonnull (strstr (error->message, named));
+    }
+}
+
+/* 全体户籍居民 covers the office's own residents: a deceased registered in
+ * the neighbouring county is refused under it (and accepted as 低保). */
+static void
+test_resident_division (void)
+{
+  g_autoptr (FuneralOffice) office = funeral_office_new ("categories=dibao;resident", "2021-03-05");
+  char id[19];
+
+#define RESIDENT(division_, category_, cert_)                                                   "deceased_name", "韦某某", "deceased_id", id, "deceased_sex", "male",                           "death_date", "2021-03-01", "household_division", (division_),                                  "death_certificate_no", "Q-R", "cremation_certificate_no", (cert_),                             "funeral_home", "柳州市殡仪馆", "category", (category_), "applicant_name", "韦某",              "applicant_relation", "子", "claim_cremation", "50000"
+
+  {
+    g_autoptr (GError) error = NULL;
+
+    funeral_test_id_number (93, TRUE, id);
+    g_assert_cmpint (funeral_office_act (office, &funeral_clerk, "submit", 0, NULL, &error,
+                                         RESIDENT ("450221", "resident", "HH-R1"), NULL), ==, 0);
+    assert_code (error, "field.funeral.not_resident");
+    g_assert_nonnull (strstr (error->message, "450221"));
+    g_clear_error (&error);
+    g_assert_cmpint (funeral_office_act (office, &funeral_clerk, "submit", 0, NULL, &error,
+                                         RESIDENT ("450221", "dibao", "HH-R1"), NULL), >, 0);
+    g_assert_no_error (error);
+    funeral_test_id_number (94, TRUE, id);
+    g_assert_cmpint (funeral_office_act (office, &funeral_clerk, "submit", 0, NULL, &error,
+                                         RESIDENT ("450222", "resident", "HH-R2"), NULL), >, 0);
+    g_assert_no_error (error);
+  }
+#undef RESIDENT
+}
+
 /* A malformed configuration refuses the plugin, naming the key. */
 static void
 test_bad_config (void)
@@ -526,6 +807,16 @@ test_bad_config (void)
   g_clear_error (&error);
   g_assert_false (funeral_office_try_start (office, "categories=dibao;rich", "2021-03-05", &error));
   g_assert_nonnull (strstr (error->message, "categories"));
+  g_clear_error (&error);
+  /* a misspelt key would leave the case without its cap */
+  g_assert_false (funeral_office_try_start (office, "cap_per_cse = 1200", "2021-03-05", &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "cap_per_cse"));
+  g_assert_nonnull (strstr (error->message, "funeral.config.unknown_key"));
+  g_clear_error (&error);
+  g_assert_true (funeral_office_try_start (office, "cap_per_case = 1200", "2021-03-05", &error));
+  g_assert_no_error (error);
 }
 
 int
@@ -536,12 +827,23 @@ main (int argc, char **argv)
   g_test_add_func ("/funeral/plugin/categories", test_categories);
   g_test_add_func ("/funeral/plugin/policy-grant", test_policy_grant);
   g_test_add_func ("/funeral/plugin/caps-boundary", test_caps_boundary);
+  g_test_add_func ("/funeral/plugin/item-caps-boundary", test_item_caps_boundary);
   g_test_add_func ("/funeral/plugin/duplicate-deceased", test_duplicate_deceased);
+  g_test_add_func ("/funeral/plugin/duplicate-names-approval-date",
+                   test_duplicate_names_approval_date);
   g_test_add_func ("/funeral/plugin/duplicate-cremation", test_duplicate_cremation);
+  g_test_add_func ("/funeral/plugin/duplicate-cremation-variants",
+                   test_duplicate_cremation_variants);
+  g_test_add_func ("/funeral/plugin/duplicate-deceased-lowercase-x",
+                   test_duplicate_deceased_lowercase_x);
   g_test_add_func ("/funeral/plugin/rejected-does-not-block", test_rejected_does_not_block);
   g_test_add_func ("/funeral/plugin/unique-indexes", test_unique_indexes);
+  g_test_add_func ("/funeral/plugin/schema-v1-migrates", test_schema_v1_migrates);
   g_test_add_func ("/funeral/plugin/separation-of-duties", test_separation_of_duties);
   g_test_add_func ("/funeral/plugin/payment", test_payment);
+  g_test_add_func ("/funeral/plugin/state-order", test_state_order);
+  g_test_add_func ("/funeral/plugin/certificates-required", test_certificates_required);
+  g_test_add_func ("/funeral/plugin/resident-division", test_resident_division);
   g_test_add_func ("/funeral/plugin/config-change-after-approval",
                    test_config_change_after_approval);
   g_test_add_func ("/funeral/plugin/import", test_import);

@@ -351,15 +351,21 @@ test_payment (void)
   assert_code (error, "field.funeral.payment_exceeds_approved");
   g_assert_nonnull (strstr (error->message, "1200.01"));
   g_clear_error (&error);
+  /* one payment settles the case: less is refused, not left open */
+  g_assert_false (funeral_rules_check_payment (119999, 120000, "2021-03-10", "2021-03-05",
+                                               "2021-03-10", &error));
+  assert_code (error, "field.funeral.payment_partial");
+  g_assert_nonnull (strstr (error->message, "1199.99"));
+  g_clear_error (&error);
   g_assert_false (funeral_rules_check_payment (0, 120000, "2021-03-10", "2021-03-05",
                                                "2021-03-10", &error));
   assert_code (error, "field.funeral.payment_not_positive");
   g_clear_error (&error);
-  g_assert_false (funeral_rules_check_payment (100, 120000, "2021-03-04", "2021-03-05",
+  g_assert_false (funeral_rules_check_payment (120000, 120000, "2021-03-04", "2021-03-05",
                                                "2021-03-10", &error));
   assert_code (error, "field.funeral.payment_before_approval");
   g_clear_error (&error);
-  g_assert_false (funeral_rules_check_payment (100, 120000, "2021-03-11", "2021-03-05",
+  g_assert_false (funeral_rules_check_payment (120000, 120000, "2021-03-11", "2021-03-05",
                                                "2021-03-10", &error));
   assert_code (error, "field.funeral.payment_in_future");
 }
@@ -431,18 +437,120 @@ test_period_and_sentence (void)
   g_autofree char *h2 = funeral_period_phrase ("2021-07-01", "2021-12-31");
   g_autofree char *year = funeral_period_phrase ("2023-01-01", "2023-12-31");
   g_autofree char *other = funeral_period_phrase ("2021-01-01", "2021-03-31");
+  const char *const floor[] = { "dibao", "tekun", "youfu", "unidentified", NULL };
+  const char *const two[] = { "dibao", "tekun", NULL };
+  const char *const residents[] = { "dibao", "resident", "unidentified", NULL };
   g_autofree char *households = NULL;
   g_autofree char *cases = NULL;
+  g_autofree char *everyone = NULL;
 
   g_assert_cmpstr (h1, ==, "2021年上半年");
   g_assert_cmpstr (h2, ==, "2021年下半年");
   g_assert_cmpstr (year, ==, "2023年全年");
   g_assert_cmpstr (other, ==, "2021-01-01至2021-03-31");
 
-  households = funeral_report_sentence (year, 897, FUNERAL_UNIT_HOUSEHOLD, 35600000, 1);
-  g_assert_cmpstr (households, ==, "2023年全年共为897户困难群众减免基本殡葬服务费用35.6万元。");
-  cases = funeral_report_sentence (h1, 1017, FUNERAL_UNIT_CASE, 115270000, 2);
-  g_assert_cmpstr (cases, ==, "2021年上半年共办理惠民殡葬减免1017例，减免基本殡葬服务费用115.27万元。");
+  /* The seeds: 2023 897 户 35.6 万元 (困难群体), 天门市 1017 例 (低保、五保). */
+  households = funeral_report_sentence (year, floor, 897, FUNERAL_UNIT_HOUSEHOLD, 35600000, 1);
+  g_assert_cmpstr (households, ==,
+                   "2023年全年共办理惠民殡葬减免897户（897例），减免对象为最低生活保障对象、"
+                   "特困供养人员、重点优抚对象和无名遗体，减免基本殡葬服务费用35.6万元。");
+  cases = funeral_report_sentence (h1, two, 1017, FUNERAL_UNIT_CASE, 115270000, 2);
+  g_assert_cmpstr (cases, ==,
+                   "2021年上半年共办理惠民殡葬减免1017例，减免对象为最低生活保障对象和特困供养人员，"
+                   "减免基本殡葬服务费用115.27万元。");
+  /* An office covering every resident does not call them 困难群众. */
+  everyone = funeral_report_sentence (h1, residents, 124, FUNERAL_UNIT_CASE, 12260000, 2);
+  g_assert_cmpstr (everyone, ==,
+                   "2021年上半年共办理惠民殡葬减免124例，减免对象为户籍居民和无名遗体，"
+                   "减免基本殡葬服务费用12.26万元。");
+  g_assert_null (strstr (everyone, "困难"));
+}
+
+static void
+test_beneficiaries (void)
+{
+  const char *const one[] = { "dibao", NULL };
+  const char *const resident_only[] = { "resident", NULL };
+  g_autofree char *a = funeral_beneficiaries_phrase (one);
+  g_autofree char *b = funeral_beneficiaries_phrase (resident_only);
+
+  g_assert_cmpstr (a, ==, "最低生活保障对象");
+  g_assert_cmpstr (b, ==, "户籍居民");
+}
+
+/* Every key the parser reads is known; an unknown one is refused naming it
+ * and the known keys. */
+static void
+test_config_keys (void)
+{
+  const char *const good[] = { "categories", "cap_per_case", "cap_cremation", "count_unit", NULL };
+  const char *const misspelt[] = { "categories", "cap_per_cse", NULL };
+  const char *const none[] = { NULL };
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (funeral_rules_check_keys (good, &error));
+  g_assert_no_error (error);
+  g_assert_true (funeral_rules_check_keys (none, &error));
+  g_assert_true (funeral_rules_check_keys (funeral_config_keys, &error));
+  g_assert_no_error (error);
+  g_assert_false (funeral_rules_check_keys (misspelt, &error));
+  g_assert_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_CONFIG);
+  assert_code (error, "funeral.config.unknown_key");
+  g_assert_nonnull (strstr (error->message, "cap_per_cse"));
+  g_assert_nonnull (strstr (error->message, "cap_per_case"));
+}
+
+/* The forms a hand-typed certificate number arrives in come out as one. */
+static void
+test_certificate_normalize (void)
+{
+  const char *const same[] = {
+    "HH-SAME", "HH-SAME ", " hh-same", "hh-Same\t", "ＨＨ－ＳＡＭＥ", "ｈｈ－ｓａｍｅ　", "HH - SAME",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (same); i++)
+    {
+      g_autofree char *n = funeral_certificate_normalize (same[i]);
+
+      g_assert_cmpstr (n, ==, "HH-SAME");
+    }
+  {
+    g_autofree char *chinese = funeral_certificate_normalize ("柳火字ｎｏ.12");
+    g_autofree char *blank = funeral_certificate_normalize (" 　");
+    g_autofree char *other = funeral_certificate_normalize ("HH-SAMF");
+
+    g_assert_cmpstr (chinese, ==, "柳火字NO.12");
+    g_assert_null (blank);
+    g_assert_cmpstr (other, ==, "HH-SAMF");
+  }
+  g_assert_null (funeral_certificate_normalize (NULL));
+}
+
+static void
+test_division_within (void)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* county: only its own code */
+  g_assert_true (funeral_division_within ("450222", "450222"));
+  g_assert_false (funeral_division_within ("450222", "450221"));
+  g_assert_false (funeral_division_within ("450222", "450200"));
+  /* prefecture: its counties */
+  g_assert_true (funeral_division_within ("450200", "450222"));
+  g_assert_false (funeral_division_within ("450200", "450302"));
+  /* province */
+  g_assert_true (funeral_division_within ("450000", "450302"));
+  g_assert_false (funeral_division_within ("450000", "420302"));
+
+  g_assert_true (funeral_rules_check_resident ("resident", "450222", "450222", &error));
+  g_assert_true (funeral_rules_check_resident ("dibao", "450221", "450222", &error));
+  g_assert_no_error (error);
+  g_assert_false (funeral_rules_check_resident ("resident", "450221", "450222", &error));
+  assert_code (error, "field.funeral.not_resident");
+  g_assert_nonnull (strstr (error->message, "450221"));
+  g_clear_error (&error);
+  g_assert_false (funeral_rules_check_resident ("resident", NULL, "450222", &error));
+  assert_code (error, "field.funeral.household_required");
 }
 
 int
@@ -468,6 +576,10 @@ main (int argc, char **argv)
   g_test_add_func ("/funeral/rules/snapshot", test_snapshot);
   g_test_add_func ("/funeral/rules/wan-rounding", test_wan_rounding);
   g_test_add_func ("/funeral/rules/period-and-sentence", test_period_and_sentence);
+  g_test_add_func ("/funeral/rules/beneficiaries", test_beneficiaries);
+  g_test_add_func ("/funeral/rules/config-keys", test_config_keys);
+  g_test_add_func ("/funeral/rules/certificate-normalize", test_certificate_normalize);
+  g_test_add_func ("/funeral/rules/division-within", test_division_within);
 
   return g_test_run ();
 }
