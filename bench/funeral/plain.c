@@ -58,6 +58,7 @@ static const MzFieldDef shaped_fields[] = {
   TEXT ("review_note", 0, 256),
   TYPED ("approved_on", MZ_FIELD_DATE, 0),
   TYPED ("rejected_on", MZ_FIELD_DATE, 0),
+  TEXT ("rejection_reason", 0, 256),
   TEXT ("payment_reference", 0, 64),
   TYPED ("payment_date", MZ_FIELD_DATE, 0),
   MONEY ("payment_amount"),
@@ -88,7 +89,9 @@ static const char *const shaped_inputs[] = {
   "deceased_name", "deceased_id", "deceased_sex", "death_date", "household_division",
   "death_certificate_no", "cremation_certificate_no", "funeral_home", "category",
   "policy_grant", "applicant_name", "applicant_id", "applicant_relation", "applicant_phone",
-  "claim_transport", "claim_cold_storage", "claim_cremation", "claim_ash_storage", NULL
+  "claim_transport", "claim_cold_storage", "claim_cremation", "claim_ash_storage",
+  /* What submit's effect sets on an application, given here. */
+  "case_number", "submitted_on", NULL
 };
 
 static const MzActionDef shaped_actions[] = {
