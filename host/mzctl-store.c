@@ -562,7 +562,7 @@ mzctl_db (MzctlGlobal *global,
   const char *sub;
 
   if (argc < 2 || argv[1][0] == '-')
-    return usage_error ("db", "usage: db backup FILE | db check");
+    return usage_error ("db", "用法：db backup FILE 或 db check [mzctl.usage]");
   sub = argv[1];
   command = g_strconcat ("db ", sub, NULL);
   context = mzctl_options_new (global, g_str_equal (sub, "backup") ? "FILE" : "",
@@ -574,9 +574,9 @@ mzctl_db (MzctlGlobal *global,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (command, error->message);
   if (!g_str_equal (sub, "backup") && !g_str_equal (sub, "check"))
-    return usage_error (command, "unknown subcommand; use backup FILE or check");
+    return usage_error (command, "没有这个子命令；可用 backup FILE 或 check [mzctl.usage]");
   if (g_str_equal (sub, "backup") && argc != 2)
-    return usage_error (command, "usage: db backup FILE");
+    return usage_error (command, "用法：db backup FILE（备份到一个新文件） [mzctl.usage]");
 
   office = mzctl_office_open (global, FALSE, &error);
   if (office == NULL)
