@@ -415,18 +415,7 @@ cmd_export (MzctlGlobal *global,
   if (!ok)
     {
       if (office != NULL)
-        {
-          g_autofree char *failed = g_strdup_printf ("%s；失败：%s", reason, error->message);
-          MzAuditEntry entry = { 0 };
-
-          entry.actor_user = actor.user;
-          entry.actor_role = actor.role;
-          entry.actor_address = actor.address;
-          entry.action = "audit.export";
-          entry.outcome = "error";
-          entry.reason = failed;
-          mz_services_audit (office->services, &entry, NULL);
-        }
+        mz_services_audit_operation_failed (office->services, &actor, "audit.export", reason, error);
       return fail ("audit export", error, 1);
     }
   return 0;

@@ -524,16 +524,7 @@ db_backup (MzctlGlobal *global,
     return fail (global, "db backup", error);
   if (!mz_store_backup (store, dest, &error))
     {
-      g_autofree char *failed = g_strdup_printf ("%s；失败：%s", reason, error->message);
-      MzAuditEntry entry = { 0 };
-
-      entry.actor_user = actor.user;
-      entry.actor_role = actor.role;
-      entry.actor_address = actor.address;
-      entry.action = "db.backup";
-      entry.outcome = "error";
-      entry.reason = failed;
-      mz_services_audit (office->services, &entry, NULL);
+      mz_services_audit_operation_failed (office->services, &actor, "db.backup", reason, error);
       return fail (global, "db backup", error);
     }
   if (global->json)

@@ -112,6 +112,12 @@ char *mz_services_hash_personal (MzServices *services, const char *value);
 gboolean mz_services_audit_operation (MzServices *services, const MzActor *actor,
                                       const char *permission, const char *action,
                                       const char *reason, GError **error);
+/* Records that the operation recorded by mz_services_audit_operation then
+ * failed, with @failure's message (best effort: the failure is what the
+ * caller reports). */
+void mz_services_audit_operation_failed (MzServices *services, const MzActor *actor,
+                                         const char *action, const char *reason,
+                                         const GError *failure);
 
 /* Signs an audit checkpoint if one is due by count or age (for a timer in
  * minzhengd: entries written before a quiet spell get their checkpoint

@@ -813,6 +813,26 @@ mz_services_audit (MzServices         *services,
   return mz_store_write (services->store, audit_work, NULL, &job, error);
 }
 
+static gboolean
+audit_by_actor (MzServices    *services,
+                const MzActor *actor,
+                const char    *action,
+                const char    *outcome,
+                const char    *reason,
+                GError       **error)
+{
+  MzAuditEntry entry = { 0 };
+
+  entry.actor_user = actor->user;
+  entry.actor_role = actor->role;
+  entry.actor_session = actor->session;
+  entry.actor_address = actor->address;
+  entry.action = action;
+  entry.outcome = outcome;
+  entry.reason = reason;
+  return mz_services_audit (services, &entry, error);
+}
+
 gboolean
 mz_services_audit_operation (MzServices    *services,
                              const MzActor *actor,
@@ -821,36 +841,34 @@ mz_services_audit_operation (MzServices    *services,
                              const char    *reason,
                              GError       **error)
 {
-  gboolean allowed;
   g_autofree char *refusal = NULL;
   g_autofree char *refused_reason = NULL;
-  MzAuditEntry entry = { 0 };
 
   g_return_val_if_fail (services != NULL && actor != NULL, FALSE);
   g_return_val_if_fail (permission != NULL && action != NULL && reason != NULL, FALSE);
 
-  allowed = mz_services_role_allows (services, actor->role, permission);
-  if (!allowed)
-    {
-      refusal = g_strdup_printf ("角色“%s”没有权限 %s [host.permission]",
-                                 actor->role != NULL ? actor->role : "", permission);
-      refused_reason = g_strdup_printf ("%s；%s", reason, refusal);
-    }
-  entry.actor_user = actor->user;
-  entry.actor_role = actor->role;
-  entry.actor_session = actor->session;
-  entry.actor_address = actor->address;
-  entry.action = action;
-  entry.outcome = allowed ? "ok" : "refused";
-  entry.reason = allowed ? reason : refused_reason;
-  if (!mz_services_audit (services, &entry, error))
+  if (mz_services_role_allows (services, actor->role, permission))
+    return audit_by_actor (services, actor, action, "ok", reason, error);
+
+  refusal = g_strdup_printf ("角色“%s”没有权限 %s [host.permission]",
+                             actor->role != NULL ? actor->role : "", permission);
+  refused_reason = g_strdup_printf ("%s；%s", reason, refusal);
+  if (!audit_by_actor (services, actor, action, "refused", refused_reason, error))
     return FALSE;
-  if (!allowed)
-    {
-      g_set_error_literal (error, MZ_RULE_ERROR, MZ_RULE_ERROR_PERMISSION, refusal);
-      return FALSE;
-    }
-  return TRUE;
+  g_set_error_literal (error, MZ_RULE_ERROR, MZ_RULE_ERROR_PERMISSION, refusal);
+  return FALSE;
+}
+
+void
+mz_services_audit_operation_failed (MzServices    *services,
+                                    const MzActor *actor,
+                                    const char    *action,
+                                    const char    *reason,
+                                    const GError  *failure)
+{
+  g_autofree char *failed = g_strdup_printf ("%s；失败：%s", reason, failure->message);
+
+  audit_by_actor (services, actor, action, "error", failed, NULL);
 }
 
 /* --- actions ------------------------------------------------------------------------------ */

@@ -196,6 +196,20 @@ test_hand_outs_audited (void)
   g_assert_true (g_str_has_prefix (g_ptr_array_index (backups, backups->len - 1), "ok|"));
   g_assert_nonnull (strstr (g_ptr_array_index (backups, backups->len - 1), "handout.db|admin"));
 
+  /* A backup that fails after it was recorded is recorded as failed. */
+  {
+    g_autofree char *nowhere = g_build_filename (dir, "no-such-dir", "x.db", NULL);
+
+    g_assert_cmpint (mzctl (&out, &err, "db", "backup", nowhere, NULL), !=, 0);
+    g_assert_nonnull (strstr (err, "[store.backup_open]"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_clear_pointer (&backups, g_ptr_array_unref);
+    backups = audit_entries ("db.backup");
+    g_assert_true (g_str_has_prefix (g_ptr_array_index (backups, backups->len - 1), "error|"));
+    g_assert_true (g_str_has_prefix (g_ptr_array_index (backups, backups->len - 2), "ok|"));
+  }
+
   g_assert_cmpint (mzctl (&out, &err, "audit", "export", "--from", "2000-01-01", "--to", "2099-12-31",
                           "--role", "clerk", NULL), ==, 1);
   g_assert_nonnull (strstr (err, "[host.permission]"));
