@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "services-private.h"
+#include "store-records.h"
 
 #define MZ_FIND_DEFAULT_LIMIT 100
 #define MZ_FIND_MAX_LIMIT 1000

@@ -26,7 +26,6 @@ struct _MzServices
   char *office_id;
   char *audit_key_path;
   guint checkpoint_seconds; /* [audit] checkpoint_seconds, for minzhengd's timer */
-  GHashTable *find_sql;     /* writer thread only: condition shape → SELECT (action.c) */
 };
 
 /* A plugin handle always carries its services once attached; calling
@@ -104,12 +103,5 @@ gboolean mz_action_next_sequence (MzAction *action, const char *counter, gint64 
 gboolean mz_action_find (MzAction *action, const char *kind, const MzCondition *conditions,
                          const char *const *states, MzRecordFunc func, gpointer user_data,
                          GError **error);
-
-/* Builds "WHERE …" for @conditions and @states over @kind, with `?`
- * parameters bound by mz_query_bind; refuses undeclared fields. */
-gboolean mz_query_where (const MzKind *kind, const MzCondition *conditions,
-                         const char *const *states, GString *sql, GError **error);
-void mz_query_bind (const MzKind *kind, sqlite3_stmt *stmt, int first_param,
-                    const MzCondition *conditions, const char *const *states);
 
 G_END_DECLS

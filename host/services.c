@@ -637,7 +637,6 @@ mz_services_free (MzServices *services)
   g_ptr_array_unref (services->plugins);
   g_clear_pointer (&services->office_tz, g_time_zone_unref);
   g_clear_pointer (&services->roles, g_hash_table_destroy);
-  g_clear_pointer (&services->find_sql, g_hash_table_destroy);
   g_free (services->salt);
   g_free (services->office_id);
   g_free (services->audit_key_path);

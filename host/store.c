@@ -44,6 +44,7 @@ struct _MzStore
   sqlite3 *writer;              /* used by the writer thread only */
   GHashTable *statements;       /* SQL text → sqlite3_stmt *, writer only */
   GHashTable *by_address;       /* caller's SQL pointer → the same statements */
+  GHashTable *kept_sql;         /* key → SQL text (mz_store_sql_keep), writer only */
   GThread *thread;
 
   GMutex lock;                  /* guards queue, closing, writer_idle and the counts */
@@ -517,6 +518,24 @@ mz_store_prepare (MzStore    *store,
   return stmt;
 }
 
+const char *
+mz_store_sql_lookup (MzStore    *store,
+                     const char *key)
+{
+  g_return_val_if_fail (g_thread_self () == store->thread, NULL);
+  return g_hash_table_lookup (store->kept_sql, key);
+}
+
+const char *
+mz_store_sql_keep (MzStore    *store,
+                   const char *key,
+                   char       *sql)
+{
+  g_return_val_if_fail (g_thread_self () == store->thread, NULL);
+  g_hash_table_replace (store->kept_sql, g_strdup (key), sql);
+  return sql;
+}
+
 sqlite3 *
 mz_store_get_writer (MzStore *store)
 {
@@ -574,6 +593,7 @@ mz_store_open (const MzStoreOptions *options,
   store->max_batch = options->max_batch != 0 ? options->max_batch : 256;
   store->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
   store->by_address = g_hash_table_new (g_direct_hash, g_direct_equal);
+  store->kept_sql = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   store->readers = g_ptr_array_new ();
   g_mutex_init (&store->lock);
   g_cond_init (&store->work_cond);
@@ -616,6 +636,7 @@ mz_store_close (MzStore *store)
       g_thread_join (store->thread);
     }
   g_hash_table_destroy (store->by_address);
+  g_hash_table_destroy (store->kept_sql);
   g_hash_table_destroy (store->statements);
   for (guint i = 0; i < store->readers->len; i++)
     sqlite3_close_v2 (g_ptr_array_index (store->readers, i));

@@ -117,6 +117,13 @@ gboolean mz_store_run_exclusive (MzStore *store, MzStoreWorkFunc work, gpointer 
  * connection, reset and unbound, owned by the store. */
 sqlite3_stmt *mz_store_prepare (MzStore *store, const char *sql, GError **error);
 
+/* Writer thread only: SQL text the caller built and keeps under @key
+ * for the store's lifetime (NULL when none yet); mz_store_sql_keep takes
+ * @sql and returns the kept text.  Its address never changes, so it finds
+ * its prepared statement without the whole text being hashed again. */
+const char *mz_store_sql_lookup (MzStore *store, const char *key);
+const char *mz_store_sql_keep (MzStore *store, const char *key, char *sql);
+
 /* Writer thread only: the writer connection (to classify a failure of
  * code that used it, such as the audit log). */
 sqlite3 *mz_store_get_writer (MzStore *store);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "services-private.h"
+#include "store-records.h"
 
 typedef struct
 {
@@ -183,20 +184,10 @@ load_record (MzActJob  *job,
              MzRecord **out,
              GError   **error)
 {
-  sqlite3_stmt *stmt = mz_store_prepare (store, job->kind->select_id_sql, error);
-  int rc;
-
-  if (stmt == NULL)
+  if (!mz_store_record_load (store, job->kind, job->request->record_id, out, error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, job->request->record_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *out = mz_record_from_row (job->kind, stmt);
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_ROW)
+  if (*out != NULL)
     return TRUE;
-  if (rc != SQLITE_DONE)
-    return mz_store_set_error (sqlite3_db_handle (stmt), rc, "读取记录", error);
   g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_NOT_FOUND,
                "%s 记录 #%" G_GINT64_FORMAT " 不存在 [record.not_found]",
                job->kind->def->label, job->request->record_id);
@@ -231,45 +222,32 @@ check_state (MzActJob       *job,
   return FALSE;
 }
 
-/* Separation of duties: who did which action on which record is in
- * mz_record_action, written with every action. */
+/* Separation of duties: who did which action on which record is in the
+ * history written with every action. */
 static gboolean
 check_separation (MzActJob *job,
                   MzStore  *store,
                   GError  **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
+  g_autoptr (GPtrArray) done = NULL;
 
   if (job->def->distinct_from == NULL || job->def->distinct_from[0] == NULL)
     return TRUE;
-  stmt = mz_store_prepare (store,
-                           "SELECT action FROM mz_record_action WHERE plugin = ? AND kind = ?"
-                           " AND record_id = ? AND actor_user = ?", error);
-  if (stmt == NULL)
+  done = mz_store_record_actions_by (store, job->kind, job->request->record_id,
+                                     job->request->actor->user, error);
+  if (done == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, job->kind->plugin->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, job->kind->def->name, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, job->request->record_id);
-  sqlite3_bind_text (stmt, 4, job->request->actor->user, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *done = (const char *) sqlite3_column_text (stmt, 0);
+  for (guint i = 0; i < done->len; i++)
+    if (in_list (job->def->distinct_from, g_ptr_array_index (done, i)))
+      {
+        const MzActionDef *other = mz_kind_action (job->kind, g_ptr_array_index (done, i));
 
-      if (in_list (job->def->distinct_from, done))
-        {
-          const MzActionDef *other = mz_kind_action (job->kind, done);
-
-          g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_SEPARATION,
-                       "按职责分离要求，办理过「%s」的人员（%s）不能再办理「%s」，请由他人办理 [record.separation]",
-                       other != NULL ? other->label : done, job->request->actor->user, job->def->label);
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return mz_store_set_error (sqlite3_db_handle (stmt), rc, "读取办理记录", error);
+        g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_SEPARATION,
+                     "按职责分离要求，办理过「%s」的人员（%s）不能再办理「%s」，请由他人办理 [record.separation]",
+                     other != NULL ? other->label : (const char *) g_ptr_array_index (done, i),
+                     job->request->actor->user, job->def->label);
+        return FALSE;
+      }
   return TRUE;
 }
 
@@ -283,27 +261,18 @@ check_references (MzActJob       *job,
   for (guint i = 0; i < job->kind->n_fields; i++)
     {
       const MzFieldDef *f = &job->kind->def->fields[i];
-      g_autofree char *sql = NULL;
-      sqlite3_stmt *stmt;
-      int rc;
+      gboolean exists = FALSE;
 
       if (f->type != MZ_FIELD_REFERENCE || !after->values[i].set
           || (before != NULL && mz_value_equal (&before->values[i], &after->values[i])))
         continue;
-      sql = g_strdup_printf ("SELECT 1 FROM \"%s_%s\" WHERE id = ?", job->kind->plugin->name,
-                             f->reference_kind);
-      stmt = mz_store_prepare (store, sql, error);
-      if (stmt == NULL)
+      if (!mz_store_record_exists (store, job->kind->plugin->name, f->reference_kind,
+                                   after->values[i].number, &exists, error))
         return FALSE;
-      sqlite3_bind_int64 (stmt, 1, after->values[i].number);
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      if (rc == SQLITE_DONE)
+      if (!exists)
         return mz_field_error_set (error, MZ_FIELD_ERROR_REFERENCE, f->name, f->label,
                                    "reference.missing", "引用的记录 #%" G_GINT64_FORMAT " 不存在",
                                    after->values[i].number);
-      if (rc != SQLITE_ROW)
-        return mz_store_set_error (sqlite3_db_handle (stmt), rc, "检查引用", error);
     }
   return TRUE;
 }
@@ -325,69 +294,6 @@ check_required (MzActJob       *job,
   return TRUE;
 }
 
-/* After the unique index refused a write: which key, held by which
- * record?  Asked only then, so the common case pays for one index probe. */
-static gboolean
-check_unique (MzActJob       *job,
-              MzStore        *store,
-              const MzRecord *after,
-              GError        **error)
-{
-  const MzKindDef *def = job->kind->def;
-
-  for (guint i = 0; def->indexes != NULL && def->indexes[i].name != NULL; i++)
-    {
-      const MzIndexDef *ix = &def->indexes[i];
-      g_autoptr (GString) sql = NULL;
-      gboolean complete = TRUE;
-      sqlite3_stmt *stmt;
-      int rc, param = 1;
-
-      if (!ix->unique || in_list (ix->unless_states, after->state))
-        continue;
-      for (guint j = 0; ix->fields[j] != NULL && complete; j++)
-        complete = after->values[mz_kind_field (job->kind, ix->fields[j])].set;
-      if (!complete)
-        continue;
-
-      sql = g_string_new (NULL);
-      g_string_append_printf (sql, "SELECT id FROM \"%s\" WHERE id != ?", job->kind->table);
-      for (guint j = 0; ix->fields[j] != NULL; j++)
-        g_string_append_printf (sql, " AND \"%s\" = ?", ix->fields[j]);
-      for (guint j = 0; ix->unless_states != NULL && ix->unless_states[j] != NULL; j++)
-        g_string_append_printf (sql, "%s'%s'", j == 0 ? " AND state NOT IN (" : ", ", ix->unless_states[j]);
-      if (ix->unless_states != NULL && ix->unless_states[0] != NULL)
-        g_string_append (sql, ")");
-      g_string_append (sql, " LIMIT 1");
-
-      stmt = mz_store_prepare (store, sql->str, error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, param++, after->id);
-      for (guint j = 0; ix->fields[j] != NULL; j++)
-        {
-          int f = mz_kind_field (job->kind, ix->fields[j]);
-          mz_value_bind (stmt, param++, &def->fields[f], &after->values[f]);
-        }
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          gint64 holder = sqlite3_column_int64 (stmt, 0);
-          int f = mz_kind_field (job->kind, ix->fields[0]);
-
-          sqlite3_reset (stmt);
-          return mz_field_error_set (error, MZ_FIELD_ERROR_DUPLICATE, def->fields[f].name,
-                                     def->fields[f].label, "duplicate",
-                                     "已由%s记录 #%" G_GINT64_FORMAT " 占用（唯一键 %s），不能重复办理",
-                                     def->label, holder, ix->name);
-        }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        return mz_store_set_error (sqlite3_db_handle (stmt), rc, "检查唯一键", error);
-    }
-  return TRUE;
-}
-
 static gboolean
 write_record (MzActJob *job,
               MzStore  *store,
@@ -395,58 +301,8 @@ write_record (MzActJob *job,
               gint64    now,
               GError  **error)
 {
-  const MzKind *kind = job->kind;
-  gboolean create = (job->def->flags & MZ_ACTION_CREATE) != 0;
-  sqlite3_stmt *stmt;
-  int rc, param = 1;
-
-  stmt = mz_store_prepare (store, create ? kind->insert_sql : kind->update_sql, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, param++, after->state, -1, SQLITE_TRANSIENT);
-  if (create)
-    sqlite3_bind_int64 (stmt, param++, now);
-  sqlite3_bind_int64 (stmt, param++, now);
-  for (guint i = 0; i < kind->n_fields; i++)
-    mz_value_bind (stmt, param++, &kind->def->fields[i], &after->values[i]);
-  if (!create)
-    {
-      sqlite3_bind_int64 (stmt, param++, after->id);
-      sqlite3_bind_int64 (stmt, param++, after->version);
-    }
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_CONSTRAINT_UNIQUE && !check_unique (job, store, after, error))
-    return FALSE;
-  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-    {
-      g_set_error (error, MZ_FIELD_ERROR,
-                   rc == SQLITE_CONSTRAINT_UNIQUE ? MZ_FIELD_ERROR_DUPLICATE : MZ_FIELD_ERROR_REFERENCE,
-                   "%s：%s [field.%s]", kind->def->label,
-                   rc == SQLITE_CONSTRAINT_UNIQUE ? "唯一键已被其他记录占用" : "引用的记录不存在",
-                   rc == SQLITE_CONSTRAINT_UNIQUE ? "duplicate" : "reference.missing");
-      return FALSE;
-    }
-  if (rc != SQLITE_DONE)
-    return mz_store_set_error (sqlite3_db_handle (stmt), rc, "保存记录", error);
-  if (create)
-    {
-      after->id = sqlite3_last_insert_rowid (sqlite3_db_handle (stmt));
-      after->version = 1;
-      after->created_at = now;
-    }
-  else
-    {
-      if (sqlite3_changes (sqlite3_db_handle (stmt)) != 1)
-        {
-          g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_STALE,
-                       "记录 #%" G_GINT64_FORMAT " 已被他人修改，请刷新后重试 [record.stale]", after->id);
-          return FALSE;
-        }
-      after->version++;
-    }
-  after->updated_at = now;
-  return TRUE;
+  return mz_store_record_write (store, job->kind, after, (job->def->flags & MZ_ACTION_CREATE) != 0,
+                                now, error);
 }
 
 static gboolean
@@ -456,27 +312,8 @@ write_history (MzActJob       *job,
                gint64          now,
                GError        **error)
 {
-  sqlite3_stmt *stmt = mz_store_prepare (store,
-                                         "INSERT INTO mz_record_action (plugin, kind, record_id, action,"
-                                         " actor_user, actor_role, time_usec, version)"
-                                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, job->kind->plugin->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, job->kind->def->name, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, after->id);
-  sqlite3_bind_text (stmt, 4, job->def->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, job->request->actor->user, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 6, job->request->actor->role, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 7, now);
-  sqlite3_bind_int64 (stmt, 8, after->version);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return mz_store_set_error (sqlite3_db_handle (stmt), rc, "保存办理记录", error);
-  return TRUE;
+  return mz_store_record_history_append (store, job->kind, after->id, job->def->name,
+                                         job->request->actor, after->version, now, error);
 }
 
 /* JSON string literal of @text (valid UTF-8: validated on input). */

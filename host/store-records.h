@@ -1,0 +1,61 @@
+/* minzheng host — records in the office database: every row-level
+ * operation the workflow engine performs inside a unit of work (writer
+ * thread, in the batch's transaction), gathered here so that the engine
+ * (workflow.c, action.c) holds no SQL.  This file and store-records.c are
+ * what a backend for another database replaces (docs/storage.md, "What a
+ * PostgreSQL backend needs").
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "record.h"
+#include "store.h"
+
+G_BEGIN_DECLS
+
+/* Record @id of @kind into @out, or NULL in @out when there is none. */
+gboolean mz_store_record_load (MzStore *store, const MzKind *kind, gint64 id, MzRecord **out,
+                               GError **error);
+
+/* Inserts @record (@create: sets its id, version 1 and created_at) or
+ * updates it where its version is still the stored one (then raises the
+ * version); sets updated_at to @now.  A unique key held by another record
+ * is MZ_FIELD_ERROR_DUPLICATE naming the field, the holder and the key; a
+ * version changed meanwhile is MZ_RULE_ERROR_STALE. */
+gboolean mz_store_record_write (MzStore *store, const MzKind *kind, MzRecord *record,
+                                gboolean create, gint64 now, GError **error);
+
+/* Whether record @id of kind @kind_name of @plugin exists. */
+gboolean mz_store_record_exists (MzStore *store, const char *plugin, const char *kind_name,
+                                 gint64 id, gboolean *exists, GError **error);
+
+/* The history of actions per record, for separation of duties: appends
+ * one, or lists the actions @user has performed on record @id (newly
+ * allocated array of strings; NULL on error). */
+gboolean mz_store_record_history_append (MzStore *store, const MzKind *kind, gint64 id,
+                                         const char *action, const MzActor *actor,
+                                         gint64 version, gint64 now, GError **error);
+GPtrArray *mz_store_record_actions_by (MzStore *store, const MzKind *kind, gint64 id,
+                                       const char *user, GError **error);
+
+/* The next value of @plugin's @counter (1 for a new one), in the batch's
+ * transaction: committed or rolled back with the record that uses it. */
+gboolean mz_store_sequence_next (MzStore *store, const char *plugin, const char *counter,
+                                 gint64 *out, GError **error);
+
+/* Calls @func for each record of @kind matching @conditions and in one of
+ * @states (any when NULL), in id order, until it returns FALSE. */
+gboolean mz_store_record_find (MzStore *store, const MzKind *kind, const MzCondition *conditions,
+                               const char *const *states, MzRecordFunc func, gpointer user_data,
+                               GError **error);
+
+/* Builds "WHERE …" for @conditions and @states over @kind, with `?`
+ * parameters bound by mz_query_bind; refuses undeclared fields.  Shared
+ * with the finds on read-only connections (record-read.c). */
+gboolean mz_query_where (const MzKind *kind, const MzCondition *conditions,
+                         const char *const *states, GString *sql, GError **error);
+void mz_query_bind (const MzKind *kind, sqlite3_stmt *stmt, int first_param,
+                    const MzCondition *conditions, const char *const *states);
+
+G_END_DECLS
