@@ -129,35 +129,15 @@ mz_services_record_get (MzServices    *services,
                         GError       **error)
 {
   const MzKind *kind;
-  g_autofree char *sql = NULL;
   g_autoptr (MzRecord) record = NULL;
-  sqlite3 *db;
-  sqlite3_stmt *stmt = NULL;
   gboolean unmask;
-  int rc;
 
   g_return_val_if_fail (services != NULL, NULL);
 
   kind = readable_kind (services, plugin, kind_name, actor, id, error);
   if (kind == NULL)
     return NULL;
-  db = mz_store_reader_acquire (services->store, error);
-  if (db == NULL)
-    return NULL;
-  sql = g_strconcat (kind->select_sql, " WHERE id = ?", NULL);
-  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_bind_int64 (stmt, 1, id);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        record = mz_record_from_row (kind, stmt);
-    }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    mz_store_set_error (db, rc, "读取记录", error);
-  sqlite3_finalize (stmt);
-  mz_store_reader_release (services->store, db);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  if (!mz_store_record_read (services->store, kind, id, &record, error))
     return NULL;
   if (record == NULL)
     {
@@ -199,46 +179,27 @@ local_midnight (MzServices *services,
   return TRUE;
 }
 
-typedef struct
-{
-  GString *sql;
-  GPtrArray *texts;    /* parameters bound as text, in order (NULL = integer from ints) */
-  GArray *ints;
-} MzParams;
-
-static void
-param_text (MzParams   *p,
-            const char *text)
-{
-  g_ptr_array_add (p->texts, g_strdup (text));
-  g_array_append_vals (p->ints, &(gint64) { 0 }, 1);
-}
-
-static void
-param_int (MzParams *p,
-           gint64    value)
-{
-  g_ptr_array_add (p->texts, NULL);
-  g_array_append_vals (p->ints, &value, 1);
-}
-
+/* The period of @query as the store binds it: for a date field the
+ * office-local days themselves ("YYYY-MM-DD", the day after --to
+ * excluded), for a datetime field the UTC instants of their midnights in
+ * ISO 8601, for created_at those instants in microseconds. */
 static gboolean
-add_period (MzServices        *services,
-            const MzKind      *kind,
-            const MzFindQuery *query,
-            MzParams          *p,
-            const char       **glue,
-            GError           **error)
+resolve_period (MzServices        *services,
+                const MzKind      *kind,
+                const MzFindQuery *query,
+                MzStoreReadQuery  *read,
+                GError           **error)
 {
   const char *bounds[2] = { query->from, query->to };
-  int field = -1;
+  MzValue *out[2] = { &read->period_from, &read->period_until };
   MzFieldType type = MZ_FIELD_INTEGER;
 
   if (query->period_field == NULL)
     return TRUE;
   if (!g_str_equal (query->period_field, "created_at"))
     {
-      field = mz_kind_field (kind, query->period_field);
+      int field = mz_kind_field (kind, query->period_field);
+
       if (field < 0 || (kind->def->fields[field].type != MZ_FIELD_DATE
                         && kind->def->fields[field].type != MZ_FIELD_DATETIME))
         return mz_field_error_set (error, MZ_FIELD_ERROR_UNKNOWN, query->period_field, NULL,
@@ -246,6 +207,7 @@ add_period (MzServices        *services,
                                    kind->qualified);
       type = kind->def->fields[field].type;
     }
+  read->period_field = query->period_field;
 
   for (guint i = 0; i < 2; i++)
     {
@@ -256,22 +218,32 @@ add_period (MzServices        *services,
       if (!local_midnight (services, bounds[i], (gint) i, &usec))
         return mz_field_error_set (error, MZ_FIELD_ERROR_FORMAT, i == 0 ? "from" : "to", NULL,
                                    "date.format", "“%s”不是 YYYY-MM-DD 格式的真实日期", bounds[i]);
-      /* Names come from the declaration (checked above), values are bound. */
-      g_string_append_printf (p->sql, "%s\"%s\" %s ?", *glue, query->period_field, i == 0 ? ">=" : "<");
-      *glue = " AND ";
+      out[i]->set = TRUE;
       if (type == MZ_FIELD_DATE)
-        {
-          g_autofree char *day = i == 0 ? g_strdup (bounds[i]) : mz_date_add_days (bounds[i], 1);
-          param_text (p, day);
-        }
+        out[i]->text = i == 0 ? g_strdup (bounds[i]) : mz_date_add_days (bounds[i], 1);
       else if (type == MZ_FIELD_DATETIME)
-        {
-          g_autofree char *iso = mz_time_format_utc (usec);
-          param_text (p, iso);
-        }
+        out[i]->text = mz_time_format_utc (usec);
       else
-        param_int (p, usec);
+        out[i]->number = usec;
     }
+  return TRUE;
+}
+
+typedef struct
+{
+  JsonArray *records;
+  JsonArray *ids;
+  gboolean unmask;
+} Found;
+
+static gboolean
+found_add (const MzRecord *record,
+           gpointer        user_data)
+{
+  Found *found = user_data;
+
+  json_array_add_element (found->records, mz_record_to_json (record, found->unmask));
+  json_array_add_int_element (found->ids, record->id);
   return TRUE;
 }
 
@@ -285,111 +257,61 @@ mz_services_record_find (MzServices        *services,
                          GError           **error)
 {
   const MzKind *kind;
-  g_autoptr (GString) sql = NULL;
-  g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GArray) ints = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) values = g_array_new (FALSE, TRUE, sizeof (MzValue));
   g_autoptr (JsonArray) records = json_array_new ();
   g_autoptr (JsonArray) ids = json_array_new ();
   g_autofree char *today = NULL;
-  MzParams p;
-  const char *glue = " WHERE ";
-  guint limit;
-  gboolean unmask;
-  sqlite3 *db;
-  sqlite3_stmt *stmt = NULL;
-  int rc;
+  MzStoreReadQuery read = { 0 };
+  Found found = { records, ids, FALSE };
+  gboolean ok;
 
   g_return_val_if_fail (services != NULL && query != NULL, NULL);
 
+  g_array_set_clear_func (values, (GDestroyNotify) mz_value_clear);
   kind = readable_kind (services, plugin, kind_name, actor, 0, error);
   if (kind == NULL)
     return NULL;
-  unmask = mz_roles_allow (services->roles, actor->role, MZ_PERMISSION_PERSONAL_READ);
+  found.unmask = mz_roles_allow (services->roles, actor->role, MZ_PERMISSION_PERSONAL_READ);
   today = mz_services_today (services);
 
-  sql = g_string_new (kind->select_sql);
-  p.sql = sql;
-  p.texts = texts;
-  p.ints = ints;
+  /* Each value parsed for its field, as the store binds it. */
   for (guint i = 0; query->conditions != NULL && query->conditions[i].field != NULL; i++)
     {
       const MzCondition *c = &query->conditions[i];
-      const MzCondition one[] = { *c, { NULL, 0, NULL } };
-      g_autoptr (GString) where = g_string_new (NULL);
       int field = mz_kind_field (kind, c->field);
       MzValue v = { 0 };
+      gint64 n;
 
-      if (!mz_query_where (kind, one, NULL, where, error))
-        return NULL;
-      g_string_append_printf (sql, "%s%s", glue, where->str + strlen (" WHERE "));
-      glue = " AND ";
-      if (field < 0)
-        {
-          gint64 n;
-
-          if (g_str_equal (c->field, "id")
-              && g_ascii_string_to_signed (c->value, 10, G_MININT64, G_MAXINT64, &n, NULL))
-            param_int (&p, n);
-          else
-            param_text (&p, c->value);
-          continue;
-        }
-      if (!mz_value_parse (&kind->def->fields[field], c->value, today, &v, error))
-        return NULL;
-      if (mz_field_type_is_text (kind->def->fields[field].type))
-        param_text (&p, v.text != NULL ? v.text : "");
+      v.set = TRUE;
+      if (field < 0 && g_str_equal (c->field, "id")
+          && g_ascii_string_to_signed (c->value, 10, G_MININT64, G_MAXINT64, &n, NULL))
+        v.number = n;
+      else if (field < 0)
+        v.text = g_strdup (c->value != NULL ? c->value : "");
       else
-        param_int (&p, v.number);
-      mz_value_clear (&v);
-    }
-  for (guint i = 0; query->states != NULL && query->states[i] != NULL; i++)
-    {
-      g_string_append_printf (sql, "%s%s", i == 0 ? glue : "", i == 0 ? "state IN (?" : ", ?");
-      param_text (&p, query->states[i]);
-    }
-  if (query->states != NULL && query->states[0] != NULL)
-    {
-      g_string_append (sql, ")");
-      glue = " AND ";
-    }
-  if (!add_period (services, kind, query, &p, &glue, error))
-    return NULL;
-  if (query->after_id > 0)
-    {
-      g_string_append_printf (sql, "%sid > ?", glue);
-      param_int (&p, query->after_id);
-    }
-  limit = query->limit == 0 ? MZ_FIND_DEFAULT_LIMIT : MIN (query->limit, MZ_FIND_MAX_LIMIT);
-  g_string_append_printf (sql, " ORDER BY id LIMIT %u OFFSET %u", limit, query->offset);
-
-  db = mz_store_reader_acquire (services->store, error);
-  if (db == NULL)
-    return NULL;
-  rc = sqlite3_prepare_v2 (db, sql->str, -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    {
-      for (guint i = 0; i < texts->len; i++)
-        if (g_ptr_array_index (texts, i) != NULL)
-          sqlite3_bind_text (stmt, (int) i + 1, g_ptr_array_index (texts, i), -1, SQLITE_STATIC);
-        else
-          sqlite3_bind_int64 (stmt, (int) i + 1, g_array_index (ints, gint64, i));
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          g_autoptr (MzRecord) record = mz_record_from_row (kind, stmt);
-
-          json_array_add_element (records, mz_record_to_json (record, unmask));
-          json_array_add_int_element (ids, record->id);
+          if (!mz_value_parse (&kind->def->fields[field], c->value, today, &v, error))
+            return NULL;
+          if (mz_field_type_is_text (kind->def->fields[field].type) && v.text == NULL)
+            v.text = g_strdup ("");
         }
+      g_array_append_val (values, v);
     }
-  if (rc != SQLITE_DONE)
-    mz_store_set_error (db, rc, "查找记录", error);
-  sqlite3_finalize (stmt);
-  mz_store_reader_release (services->store, db);
-  if (rc != SQLITE_DONE)
+  read.conditions = query->conditions;
+  read.values = (const MzValue *) values->data;
+  read.states = query->states;
+  read.after_id = query->after_id;
+  read.limit = query->limit == 0 ? MZ_FIND_DEFAULT_LIMIT : MIN (query->limit, MZ_FIND_MAX_LIMIT);
+  read.offset = query->offset;
+  ok = resolve_period (services, kind, query, &read, error)
+       && mz_store_record_read_many (services->store, kind, &read, found_add, &found, error);
+  mz_value_clear (&read.period_from);
+  mz_value_clear (&read.period_until);
+  if (!ok)
     return NULL;
 
   if (kind->has_personal && json_array_get_length (ids) > 0
-      && !audit_read (services, kind, actor, correlation_id, 0, ids, unmask, error))
+      && !audit_read (services, kind, actor, correlation_id, 0, ids, found.unmask, error))
     return NULL;
-  return json_node_init_array (json_node_alloc (), records);
+  return json_node_init_array (json_node_alloc (), g_steal_pointer (&records));
 }

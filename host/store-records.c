@@ -436,3 +436,116 @@ mz_store_record_find (MzStore            *store,
     return mz_store_set_error (sqlite3_db_handle (stmt), rc, "查找记录", error);
   return TRUE;
 }
+
+gboolean
+mz_store_record_read (MzStore       *store,
+                      const MzKind  *kind,
+                      gint64         id,
+                      MzRecord     **out,
+                      GError       **error)
+{
+  g_autofree char *sql = g_strconcat (kind->select_sql, " WHERE id = ?", NULL);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  int rc;
+
+  *out = NULL;
+  db = mz_store_reader_acquire (store, error);
+  if (db == NULL)
+    return FALSE;
+  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        *out = mz_record_from_row (kind, stmt);
+    }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    mz_store_set_error (db, rc, "读取记录", error);
+  sqlite3_finalize (stmt);
+  mz_store_reader_release (store, db);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+static void
+bind_value (sqlite3_stmt  *stmt,
+            int            param,
+            const MzValue *value)
+{
+  if (value->text != NULL)
+    sqlite3_bind_text (stmt, param, value->text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_int64 (stmt, param, value->number);
+}
+
+gboolean
+mz_store_record_read_many (MzStore                *store,
+                           const MzKind           *kind,
+                           const MzStoreReadQuery *query,
+                           MzRecordFunc            func,
+                           gpointer                user_data,
+                           GError                **error)
+{
+  g_autoptr (GString) sql = g_string_new (kind->select_sql);
+  sqlite3_stmt *stmt = NULL;
+  const char *glue = " WHERE ";
+  sqlite3 *db;
+  int rc, param = 1;
+  guint n_conditions = 0;
+
+  for (guint i = 0; query->conditions != NULL && query->conditions[i].field != NULL; i++)
+    n_conditions++;
+  if (!mz_query_where (kind, query->conditions, query->states, sql, error))
+    return FALSE;
+  if (n_conditions > 0 || (query->states != NULL && query->states[0] != NULL))
+    glue = " AND ";
+  /* Names come from the declaration (the caller checked the period
+   * field), values are bound. */
+  if (query->period_field != NULL && query->period_from.set)
+    {
+      g_string_append_printf (sql, "%s\"%s\" >= ?", glue, query->period_field);
+      glue = " AND ";
+    }
+  if (query->period_field != NULL && query->period_until.set)
+    {
+      g_string_append_printf (sql, "%s\"%s\" < ?", glue, query->period_field);
+      glue = " AND ";
+    }
+  if (query->after_id > 0)
+    g_string_append_printf (sql, "%sid > ?", glue);
+  g_string_append_printf (sql, " ORDER BY id LIMIT %u OFFSET %u", query->limit, query->offset);
+
+  db = mz_store_reader_acquire (store, error);
+  if (db == NULL)
+    return FALSE;
+  rc = sqlite3_prepare_v2 (db, sql->str, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      for (guint i = 0; i < n_conditions; i++)
+        bind_value (stmt, param++, &query->values[i]);
+      for (guint i = 0; query->states != NULL && query->states[i] != NULL; i++)
+        sqlite3_bind_text (stmt, param++, query->states[i], -1, SQLITE_STATIC);
+      if (query->period_field != NULL && query->period_from.set)
+        bind_value (stmt, param++, &query->period_from);
+      if (query->period_field != NULL && query->period_until.set)
+        bind_value (stmt, param++, &query->period_until);
+      if (query->after_id > 0)
+        sqlite3_bind_int64 (stmt, param++, query->after_id);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          g_autoptr (MzRecord) record = mz_record_from_row (kind, stmt);
+
+          if (!func (record, user_data))
+            {
+              rc = SQLITE_DONE;
+              break;
+            }
+        }
+    }
+  if (rc != SQLITE_DONE)
+    mz_store_set_error (db, rc, "查找记录", error);
+  sqlite3_finalize (stmt);
+  mz_store_reader_release (store, db);
+  return rc == SQLITE_DONE;
+}

@@ -50,6 +50,43 @@ gboolean mz_store_record_find (MzStore *store, const MzKind *kind, const MzCondi
                                const char *const *states, MzRecordFunc func, gpointer user_data,
                                GError **error);
 
+/**
+ * MzStoreReadQuery:
+ * @conditions: fields and comparisons (declared fields, "id" or "state")
+ * @values: each condition's value, already parsed for its field: text in
+ *   @text, numbers in @number
+ * @states: only records in one of these states (any when NULL)
+ * @period_field: "created_at" or a date/datetime field the period applies
+ *   to (none when NULL)
+ * @period_from: the first value included; @period_until the first
+ *   excluded (unset: open), typed like @values
+ * @after_id: only ids above it (0: any)
+ * @limit, @offset: the page, in id order
+ *
+ * A find on a read-only connection, its values resolved by the caller.
+ */
+typedef struct
+{
+  const MzCondition *conditions;
+  const MzValue *values;
+  const char *const *states;
+  const char *period_field;
+  MzValue period_from;
+  MzValue period_until;
+  gint64 after_id;
+  guint limit;
+  guint offset;
+} MzStoreReadQuery;
+
+/* On a pooled read-only connection: record @id of @kind into @out (NULL
+ * when there is none), or every record matching @query in id order to
+ * @func until it returns FALSE. */
+gboolean mz_store_record_read (MzStore *store, const MzKind *kind, gint64 id, MzRecord **out,
+                               GError **error);
+gboolean mz_store_record_read_many (MzStore *store, const MzKind *kind,
+                                    const MzStoreReadQuery *query, MzRecordFunc func,
+                                    gpointer user_data, GError **error);
+
 /* Builds "WHERE …" for @conditions and @states over @kind, with `?`
  * parameters bound by mz_query_bind; refuses undeclared fields.  Shared
  * with the finds on read-only connections (record-read.c). */
