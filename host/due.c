@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "due.h"
+#include "store-records.h"
 #include "registry.h"
 
 static void
@@ -75,9 +76,55 @@ state_label (const MzKind *kind,
   return def != NULL && def->label != NULL ? def->label : state;
 }
 
+typedef struct
+{
+  MzPluginEntry *entry;
+  const MzDueDef *due;
+  const MzKind *kind;
+  const MzActionDef *action;
+  const char *today;
+  gboolean datetime;
+  GTimeZone *tz;
+  GPtrArray *items;
+} DueList;
+
+static gboolean
+due_item_add (gint64      id,
+              gint64      version,
+              const char *state,
+              const char *value,
+              gpointer    user_data)
+{
+  DueList *list = user_data;
+  g_autofree char *date = list->datetime ? local_date_of (value, list->tz) : g_strdup (value);
+  MzDueItem *item;
+
+  if (date == NULL || !mz_date_parse (date, &(GDate) { 0 }))
+    return TRUE;
+  item = g_new0 (MzDueItem, 1);
+  item->plugin = g_strdup (list->entry->plugin->name);
+  item->due = g_strdup (list->due->name);
+  item->label = g_strdup (list->due->label);
+  item->kind = g_strdup (list->kind->def->name);
+  item->kind_label = g_strdup (list->kind->def->label);
+  item->record_id = id;
+  item->version = version;
+  item->state = g_strdup (state);
+  item->state_label = g_strdup (state_label (list->kind, item->state));
+  item->deadline = mz_date_add_days (date, list->due->after_days);
+  item->days_overdue = mz_date_diff_days (item->deadline, list->today);
+  if (list->action != NULL)
+    {
+      item->action = g_strdup (list->action->name);
+      item->action_label = g_strdup (list->action->label);
+    }
+  g_ptr_array_add (list->items, item);
+  return TRUE;
+}
+
 /* Lists one due declaration's records into @items. */
 static gboolean
-list_one (sqlite3         *reader,
+list_one (MzStoreSnapshot *snapshot,
           MzPluginEntry   *entry,
           const MzDueDef  *due,
           const MzKind    *kind,
@@ -88,77 +135,27 @@ list_one (sqlite3         *reader,
           GError         **error)
 {
   const MzFieldDef *field = &kind->def->fields[mz_kind_field (kind, due->date_field)];
-  const MzActionDef *action = due->action != NULL ? mz_kind_action (kind, due->action) : NULL;
-  gboolean datetime = field->type == MZ_FIELD_DATETIME;
-  g_autoptr (GString) sql = g_string_new (NULL);
   g_autofree char *horizon = mz_date_add_days (today, (gint) horizon_days);
   g_autofree char *cutoff = NULL;
   g_autofree char *bound = NULL;
-  sqlite3_stmt *stmt = NULL;
-  guint n_states = g_strv_length ((char **) due->states);
-  int rc, param = 1;
+  DueList list = { entry, due, kind, NULL, today, field->type == MZ_FIELD_DATETIME, tz, items };
 
+  list.action = due->action != NULL ? mz_kind_action (kind, due->action) : NULL;
   /* deadline ≤ today + horizon  ⇔  date ≤ today + horizon − after_days */
   cutoff = mz_date_add_days (horizon, -due->after_days);
-  bound = datetime ? utc_start_of_next_day (cutoff, tz) : g_strdup (cutoff);
+  bound = list.datetime ? utc_start_of_next_day (cutoff, tz) : g_strdup (cutoff);
   if (bound == NULL)
     {
       g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_CONFIG,
                    "到期日期 %s 超出可计算的范围 [due.date_range]", cutoff);
       return FALSE;
     }
-
-  /* Identifiers come from the registry, which accepted only [a-z0-9_]. */
-  g_string_append_printf (sql, "SELECT id, version, state, \"%s\" FROM \"%s\" WHERE state IN (",
-                          field->name, kind->table);
-  for (guint i = 0; i < n_states; i++)
-    g_string_append (sql, i > 0 ? ", ?" : "?");
-  g_string_append_printf (sql, ") AND \"%s\" IS NOT NULL AND \"%s\" %s ? ORDER BY \"%s\", id",
-                          field->name, field->name, datetime ? "<" : "<=", field->name);
-
-  rc = sqlite3_prepare_v2 (reader, sql->str, -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
+  if (!mz_store_record_dated (snapshot, kind, due->states, field->name, bound, !list.datetime,
+                              due_item_add, &list, error))
     {
-      for (guint i = 0; i < n_states; i++)
-        sqlite3_bind_text (stmt, param++, due->states[i], -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, param, bound, -1, SQLITE_STATIC);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          const char *value = (const char *) sqlite3_column_text (stmt, 3);
-          g_autofree char *date = datetime ? local_date_of (value, tz) : g_strdup (value);
-          MzDueItem *item;
-
-          if (date == NULL || !mz_date_parse (date, &(GDate) { 0 }))
-            continue;
-          item = g_new0 (MzDueItem, 1);
-          item->plugin = g_strdup (entry->plugin->name);
-          item->due = g_strdup (due->name);
-          item->label = g_strdup (due->label);
-          item->kind = g_strdup (kind->def->name);
-          item->kind_label = g_strdup (kind->def->label);
-          item->record_id = sqlite3_column_int64 (stmt, 0);
-          item->version = sqlite3_column_int64 (stmt, 1);
-          item->state = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-          item->state_label = g_strdup (state_label (kind, item->state));
-          item->deadline = mz_date_add_days (date, due->after_days);
-          item->days_overdue = mz_date_diff_days (item->deadline, today);
-          if (action != NULL)
-            {
-              item->action = g_strdup (action->name);
-              item->action_label = g_strdup (action->label);
-            }
-          g_ptr_array_add (items, item);
-        }
-    }
-  if (rc != SQLITE_DONE)
-    {
-      g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_CONFIG,
-                   "无法读取插件 %s 的到期事项 %s：%s [due.query]",
-                   entry->plugin->name, due->name, sqlite3_errmsg (reader));
-      sqlite3_finalize (stmt);
+      g_prefix_error (error, "无法读取插件 %s 的到期事项 %s：", entry->plugin->name, due->name);
       return FALSE;
     }
-  sqlite3_finalize (stmt);
   return TRUE;
 }
 
@@ -187,7 +184,7 @@ mz_due_list (MzServices *services,
   g_autofree char *clock_today = NULL;
   GTimeZone *tz;
   GPtrArray *plugins;
-  sqlite3 *reader;
+  g_autoptr (MzStoreSnapshot) snapshot = NULL;
   gboolean ok = TRUE;
 
   g_return_val_if_fail (services != NULL, NULL);
@@ -198,12 +195,10 @@ mz_due_list (MzServices *services,
   g_return_val_if_fail (mz_date_parse (today, &(GDate) { 0 }), NULL);
 
   tz = mz_services_get_timezone (services);
-  reader = mz_services_open_reader (services, error);
-  if (reader == NULL)
+  /* Every plugin's list from the same snapshot. */
+  snapshot = mz_store_snapshot_begin (mz_services_get_store (services), error);
+  if (snapshot == NULL)
     return NULL;
-
-  /* One read transaction: every plugin's list from the same snapshot. */
-  sqlite3_exec (reader, "BEGIN", NULL, NULL, NULL);
   plugins = mz_services_get_plugins (services);
   for (guint i = 0; ok && i < plugins->len; i++)
     {
@@ -215,11 +210,10 @@ mz_due_list (MzServices *services,
           const MzKind *kind = mz_services_lookup_kind (services, entry->plugin->name, due->kind);
 
           ok = kind != NULL
-               && list_one (reader, entry, due, kind, today, horizon_days, tz, items, error);
+               && list_one (snapshot, entry, due, kind, today, horizon_days, tz, items, error);
         }
     }
-  sqlite3_exec (reader, "COMMIT", NULL, NULL, NULL);
-  sqlite3_close_v2 (reader);
+  g_clear_pointer (&snapshot, mz_store_snapshot_end);
   if (!ok)
     return NULL;
   g_ptr_array_sort (items, item_compare);

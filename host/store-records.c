@@ -549,3 +549,79 @@ mz_store_record_read_many (MzStore                *store,
   mz_store_reader_release (store, db);
   return rc == SQLITE_DONE;
 }
+
+struct _MzStoreSnapshot
+{
+  sqlite3 *db;
+};
+
+MzStoreSnapshot *
+mz_store_snapshot_begin (MzStore *store,
+                         GError **error)
+{
+  MzStoreSnapshot *snapshot;
+  sqlite3 *db = mz_store_open_reader (store, error);
+
+  if (db == NULL)
+    return NULL;
+  snapshot = g_new0 (MzStoreSnapshot, 1);
+  snapshot->db = db;
+  /* One read transaction: every read from the same snapshot. */
+  sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  return snapshot;
+}
+
+void
+mz_store_snapshot_end (MzStoreSnapshot *snapshot)
+{
+  if (snapshot == NULL)
+    return;
+  sqlite3_exec (snapshot->db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close_v2 (snapshot->db);
+  g_free (snapshot);
+}
+
+gboolean
+mz_store_record_dated (MzStoreSnapshot   *snapshot,
+                       const MzKind      *kind,
+                       const char *const *states,
+                       const char        *field,
+                       const char        *bound,
+                       gboolean           inclusive,
+                       MzStoreDatedFunc   func,
+                       gpointer           user_data,
+                       GError           **error)
+{
+  g_autoptr (GString) sql = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+  guint n_states = g_strv_length ((char **) states);
+  int rc, param = 1;
+
+  /* Identifiers come from the registry, which accepted only [a-z0-9_]. */
+  g_string_append_printf (sql, "SELECT id, version, state, \"%s\" FROM \"%s\" WHERE state IN (",
+                          field, kind->table);
+  for (guint i = 0; i < n_states; i++)
+    g_string_append (sql, i > 0 ? ", ?" : "?");
+  g_string_append_printf (sql, ") AND \"%s\" IS NOT NULL AND \"%s\" %s ? ORDER BY \"%s\", id",
+                          field, field, inclusive ? "<=" : "<", field);
+
+  rc = sqlite3_prepare_v2 (snapshot->db, sql->str, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      for (guint i = 0; i < n_states; i++)
+        sqlite3_bind_text (stmt, param++, states[i], -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, param, bound, -1, SQLITE_STATIC);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        if (!func (sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
+                   (const char *) sqlite3_column_text (stmt, 2),
+                   (const char *) sqlite3_column_text (stmt, 3), user_data))
+          {
+            rc = SQLITE_DONE;
+            break;
+          }
+    }
+  if (rc != SQLITE_DONE)
+    mz_store_set_error (snapshot->db, rc, "读取到期事项", error);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE;
+}

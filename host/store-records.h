@@ -87,6 +87,26 @@ gboolean mz_store_record_read_many (MzStore *store, const MzKind *kind,
                                     const MzStoreReadQuery *query, MzRecordFunc func,
                                     gpointer user_data, GError **error);
 
+/* A read-only snapshot of the office for several reads that must see the
+ * same moment (the due list of every plugin). */
+typedef struct _MzStoreSnapshot MzStoreSnapshot;
+MzStoreSnapshot *mz_store_snapshot_begin (MzStore *store, GError **error);
+void mz_store_snapshot_end (MzStoreSnapshot *snapshot);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MzStoreSnapshot, mz_store_snapshot_end)
+
+/* Called for each record a dated find returns: its id, version, state and
+ * the stored value of the date field; FALSE stops. */
+typedef gboolean (*MzStoreDatedFunc) (gint64 id, gint64 version, const char *state,
+                                      const char *value, gpointer user_data);
+
+/* Records of @kind in one of @states whose @field (a date or datetime
+ * field) is set and at most @bound (@inclusive) or before it, in order of
+ * that field, then id. */
+gboolean mz_store_record_dated (MzStoreSnapshot *snapshot, const MzKind *kind,
+                                const char *const *states, const char *field,
+                                const char *bound, gboolean inclusive,
+                                MzStoreDatedFunc func, gpointer user_data, GError **error);
+
 /* Builds "WHERE …" for @conditions and @states over @kind, with `?`
  * parameters bound by mz_query_bind; refuses undeclared fields.  Shared
  * with the finds on read-only connections (record-read.c). */
