@@ -444,7 +444,6 @@ mz_store_record_read (MzStore       *store,
                       MzRecord     **out,
                       GError       **error)
 {
-  g_autofree char *sql = g_strconcat (kind->select_sql, " WHERE id = ?", NULL);
   sqlite3_stmt *stmt = NULL;
   sqlite3 *db;
   int rc;
@@ -453,7 +452,7 @@ mz_store_record_read (MzStore       *store,
   db = mz_store_reader_acquire (store, error);
   if (db == NULL)
     return FALSE;
-  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  rc = sqlite3_prepare_v2 (db, kind->select_id_sql, -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
       sqlite3_bind_int64 (stmt, 1, id);

@@ -294,28 +294,6 @@ check_required (MzActJob       *job,
   return TRUE;
 }
 
-static gboolean
-write_record (MzActJob *job,
-              MzStore  *store,
-              MzRecord *after,
-              gint64    now,
-              GError  **error)
-{
-  return mz_store_record_write (store, job->kind, after, (job->def->flags & MZ_ACTION_CREATE) != 0,
-                                now, error);
-}
-
-static gboolean
-write_history (MzActJob       *job,
-               MzStore        *store,
-               const MzRecord *after,
-               gint64          now,
-               GError        **error)
-{
-  return mz_store_record_history_append (store, job->kind, after->id, job->def->name,
-                                         job->request->actor, after->version, now, error);
-}
-
 /* JSON string literal of @text (valid UTF-8: validated on input). */
 static void
 append_json_string (GString    *out,
@@ -474,8 +452,9 @@ run_action (MzActJob *job,
 
   if (!check_required (job, after, error)
       || !check_references (job, store, before, after, error)
-      || !write_record (job, store, after, now, error)
-      || !write_history (job, store, after, now, error))
+      || !mz_store_record_write (store, job->kind, after, create, now, error)
+      || !mz_store_record_history_append (store, job->kind, after->id, job->def->name,
+                                          job->request->actor, after->version, now, error))
     return FALSE;
 
   job->changes = changes_json (job, before, after);
