@@ -24,6 +24,7 @@
 #include <minzheng/minzheng.h>
 
 #include "audit-private.h"
+#include "store-sqlite.h"
 
 /* Problems named in the error before "…and N more". */
 #define MZ_AUDIT_RECORDS_SHOWN 5

@@ -11,6 +11,7 @@
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "audit-private.h"
+#include "store-sqlite.h"
 
 #include <string.h>
 

@@ -25,6 +25,7 @@
 #include "mzctl.h"
 #include "registry.h"
 #include "services.h"
+#include "store-sqlite.h"
 
 /**
  * MzctlAuditError:

@@ -22,6 +22,7 @@
 #include "registry.h"
 #include "services.h"
 #include "report.h"
+#include "store-sqlite.h"
 
 /* The office's host as the daemon would set it up: configuration, store,
  * audit log and the enabled plugins, with the clock fixed by --now. */
@@ -377,11 +378,13 @@ store_count_records (MzServices *services,
                      GError    **error)
 {
   GPtrArray *plugins = mz_services_get_plugins (services);
-  sqlite3 *reader = mz_services_open_reader (services, error);
+  g_autoptr (MzStoreReader) handle = mz_services_open_reader (services, error);
+  sqlite3 *reader;
 
   *out = 0;
-  if (reader == NULL)
+  if (handle == NULL)
     return FALSE;
+  reader = mz_store_reader_db (handle);
   for (guint i = 0; i < plugins->len; i++)
     {
       MzPluginEntry *entry = g_ptr_array_index (plugins, i);
@@ -398,7 +401,6 @@ store_count_records (MzServices *services,
           sqlite3_finalize (stmt);
         }
     }
-  sqlite3_close_v2 (reader);
   return TRUE;
 }
 

@@ -18,6 +18,7 @@
 #include "record.h"
 #include "registry.h"
 #include "services.h"
+#include "store-sqlite.h"
 
 #define EXIT_REFUSED 1
 #define EXIT_USAGE 2
@@ -459,6 +460,7 @@ db_check (MzctlGlobal *global,
   g_autofree char *public_key = g_strconcat (mz_services_get_audit_key_path (office->services), ".pub", NULL);
   MzAuditVerifyResult result = { 0 };
   MzAuditRecordsResult records = { 0 };
+  MzStoreReader *reader;
   sqlite3 *db;
   gboolean ok;
 
@@ -467,17 +469,18 @@ db_check (MzctlGlobal *global,
       mzctl_fail ("db check", error);
       return EXIT_REFUSED;
     }
-  db = mz_services_open_reader (office->services, &error);
-  if (db == NULL)
+  reader = mz_services_open_reader (office->services, &error);
+  if (reader == NULL)
     return fail (global, "db check", error);
+  db = mz_store_reader_db (reader);
   /* The log first (it must be intact to be trusted), then the records
    * against it, in one read transaction so both see the same moment. */
-  sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  mz_store_reader_begin (reader);
   ok = mz_audit_verify (db, g_file_test (public_key, G_FILE_TEST_EXISTS) ? public_key : NULL,
                         &result, &error)
        && mz_audit_check_records (db, &records, &error);
-  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-  sqlite3_close_v2 (db);
+  mz_store_reader_end (reader);
+  mz_store_reader_close (reader);
   if (!ok)
     {
       mzctl_fail ("db check", error);

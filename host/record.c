@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "store-sqlite.h"
 
 gboolean
 mz_field_type_is_text (MzFieldType type)

@@ -11,7 +11,6 @@
 #pragma once
 
 #include <minzheng/minzheng.h>
-#include <sqlite3.h>
 
 #include "audit.h"
 #include "config.h"
@@ -91,8 +90,8 @@ const char *mz_services_get_office_id (MzServices *services);
 const char *mz_services_get_audit_key_path (MzServices *services);
 
 /* A new read-only connection for reports (install your authorizer on it);
- * close it with sqlite3_close_v2. */
-sqlite3 *mz_services_open_reader (MzServices *services, GError **error);
+ * close it with mz_store_reader_close. */
+MzStoreReader *mz_services_open_reader (MzServices *services, GError **error);
 
 /* Writes one audit entry (export, report run, login …) in its own durable
  * transaction through the writer; returns once it is committed.  @entry's
@@ -147,11 +146,11 @@ const MzActionDef *mz_kind_action (const MzKind *kind, const char *name);
 const MzStateDef *mz_kind_state (const MzKind *kind, const char *name);
 
 /* Writer thread, inside a transaction: creates the host's own tables. */
-gboolean mz_schema_create_host_tables (MzStore *store, sqlite3 *db, gpointer unused,
+gboolean mz_schema_create_host_tables (MzStore *store, MzStoreTxn *txn, gpointer unused,
                                        GError **error);
 /* Writer thread, inside a transaction: creates or migrates the kind's table
  * and indexes and records its schema version (work func; @data is the kind). */
-gboolean mz_schema_apply (MzStore *store, sqlite3 *db, gpointer kind, GError **error);
+gboolean mz_schema_apply (MzStore *store, MzStoreTxn *txn, gpointer kind, GError **error);
 /* schema-index.c — inside mz_schema_apply's transaction, on a version
  * raise: drops the host's plain indexes for @kind that its older stored
  * definition (@stored_json) had and the new one no longer declares;

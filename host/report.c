@@ -3,6 +3,7 @@
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "report.h"
+#include "store-sqlite.h"
 
 #include <string.h>
 

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "registry.h"
+#include "store-sqlite.h"
 
 /* Same wording as schema.c's refusals of a declaration. */
 static gboolean

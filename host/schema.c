@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "registry.h"
+#include "store-sqlite.h"
 
 #define MZ_NAME_MAX 48
 
@@ -479,7 +480,7 @@ exec (MzStore    *store,
 
 gboolean
 mz_schema_create_host_tables (MzStore *store,
-                              sqlite3 *db,
+                              MzStoreTxn *txn,
                               gpointer unused,
                               GError **error)
 {
@@ -658,10 +659,11 @@ create_indexes (MzStore      *store,
 
 gboolean
 mz_schema_apply (MzStore *store,
-                 sqlite3 *db,
+                 MzStoreTxn *txn,
                  gpointer data,
                  GError **error)
 {
+  sqlite3 *db = mz_store_txn_db (txn);
   const MzKind *kind = data;
   g_autoptr (GHashTable) columns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *json = definition_json (kind);

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "report.h"
 #include "services-private.h"
+#include "store-sqlite.h"
 
 #define MZ_DEFAULT_TIMEZONE "Asia/Shanghai"
 
@@ -282,10 +283,11 @@ mz_services_get_host (MzServices *services)
 
 static gboolean
 before_commit (MzStore *store,
-               sqlite3 *db,
+               MzStoreTxn *txn,
                gpointer data,
                GError **error)
 {
+  sqlite3 *db = mz_store_txn_db (txn);
   MzServices *services = data;
   g_autoptr (GError) local = NULL;
 
@@ -312,10 +314,11 @@ typedef struct
 
 static gboolean
 open_audit (MzStore *store,
-            sqlite3 *db,
+            MzStoreTxn *txn,
             gpointer data,
             GError **error)
 {
+  sqlite3 *db = mz_store_txn_db (txn);
   MzOpenAudit *open = data;
   const MzHashAlgo *algo = NULL;
   guint8 public_key[crypto_sign_PUBLICKEYBYTES];
@@ -344,17 +347,18 @@ open_audit (MzStore *store,
  * once per store and kept in it, so equal values hash equally across runs. */
 static gboolean
 setup_tables (MzStore *store,
-              sqlite3 *db,
+              MzStoreTxn *txn,
               gpointer data,
               GError **error)
 {
+  sqlite3 *db = mz_store_txn_db (txn);
   MzServices *services = data;
   guchar raw[16];
   g_autofree char *salt = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
-  if (!mz_schema_create_host_tables (store, db, NULL, error))
+  if (!mz_schema_create_host_tables (store, txn, NULL, error))
     return FALSE;
   randombytes_buf (raw, sizeof raw);
   salt = g_malloc (sizeof raw * 2 + 1);
@@ -563,7 +567,7 @@ mz_services_new (MzConfig *config,
 
 static gboolean
 final_checkpoint (MzStore *store,
-                  sqlite3 *db,
+                  MzStoreTxn *txn,
                   gpointer data,
                   GError **error)
 {
@@ -574,7 +578,7 @@ final_checkpoint (MzStore *store,
 
 static gboolean
 due_checkpoint (MzStore *store,
-                sqlite3 *db,
+                MzStoreTxn *txn,
                 gpointer data,
                 GError **error)
 {
@@ -740,7 +744,7 @@ mz_services_get_audit_key_path (MzServices *services)
   return services->audit_key_path;
 }
 
-sqlite3 *
+MzStoreReader *
 mz_services_open_reader (MzServices *services,
                          GError    **error)
 {
@@ -792,7 +796,7 @@ typedef struct
 
 static gboolean
 audit_work (MzStore *store,
-            sqlite3 *db,
+            MzStoreTxn *txn,
             gpointer data,
             GError **error)
 {

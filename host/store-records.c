@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store-records.h"
+#include "store-sqlite.h"
 
 gboolean
 mz_store_record_load (MzStore       *store,
@@ -445,13 +446,15 @@ mz_store_record_read (MzStore       *store,
                       GError       **error)
 {
   sqlite3_stmt *stmt = NULL;
+  MzStoreReader *reader;
   sqlite3 *db;
   int rc;
 
   *out = NULL;
-  db = mz_store_reader_acquire (store, error);
-  if (db == NULL)
+  reader = mz_store_reader_acquire (store, error);
+  if (reader == NULL)
     return FALSE;
+  db = mz_store_reader_db (reader);
   rc = sqlite3_prepare_v2 (db, kind->select_id_sql, -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
@@ -463,7 +466,7 @@ mz_store_record_read (MzStore       *store,
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     mz_store_set_error (db, rc, "读取记录", error);
   sqlite3_finalize (stmt);
-  mz_store_reader_release (store, db);
+  mz_store_reader_release (store, reader);
   return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
 
@@ -489,6 +492,7 @@ mz_store_record_read_many (MzStore                *store,
   g_autoptr (GString) sql = g_string_new (kind->select_sql);
   sqlite3_stmt *stmt = NULL;
   const char *glue = " WHERE ";
+  MzStoreReader *reader;
   sqlite3 *db;
   int rc, param = 1;
   guint n_conditions = 0;
@@ -515,9 +519,10 @@ mz_store_record_read_many (MzStore                *store,
     g_string_append_printf (sql, "%sid > ?", glue);
   g_string_append_printf (sql, " ORDER BY id LIMIT %u OFFSET %u", query->limit, query->offset);
 
-  db = mz_store_reader_acquire (store, error);
-  if (db == NULL)
+  reader = mz_store_reader_acquire (store, error);
+  if (reader == NULL)
     return FALSE;
+  db = mz_store_reader_db (reader);
   rc = sqlite3_prepare_v2 (db, sql->str, -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
@@ -545,12 +550,13 @@ mz_store_record_read_many (MzStore                *store,
   if (rc != SQLITE_DONE)
     mz_store_set_error (db, rc, "查找记录", error);
   sqlite3_finalize (stmt);
-  mz_store_reader_release (store, db);
+  mz_store_reader_release (store, reader);
   return rc == SQLITE_DONE;
 }
 
 struct _MzStoreSnapshot
 {
+  MzStoreReader *reader;
   sqlite3 *db;
 };
 
@@ -559,14 +565,15 @@ mz_store_snapshot_begin (MzStore *store,
                          GError **error)
 {
   MzStoreSnapshot *snapshot;
-  sqlite3 *db = mz_store_open_reader (store, error);
+  MzStoreReader *reader = mz_store_open_reader (store, error);
 
-  if (db == NULL)
+  if (reader == NULL)
     return NULL;
   snapshot = g_new0 (MzStoreSnapshot, 1);
-  snapshot->db = db;
+  snapshot->reader = reader;
+  snapshot->db = mz_store_reader_db (reader);
   /* One read transaction: every read from the same snapshot. */
-  sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  sqlite3_exec (snapshot->db, "BEGIN", NULL, NULL, NULL);
   return snapshot;
 }
 
@@ -576,7 +583,7 @@ mz_store_snapshot_end (MzStoreSnapshot *snapshot)
   if (snapshot == NULL)
     return;
   sqlite3_exec (snapshot->db, "COMMIT", NULL, NULL, NULL);
-  sqlite3_close_v2 (snapshot->db);
+  mz_store_reader_close (snapshot->reader);
   g_free (snapshot);
 }
 

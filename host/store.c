@@ -13,7 +13,7 @@
 
 #include <glib/gstdio.h>
 
-#include "store.h"
+#include "store-sqlite.h"
 
 G_DEFINE_QUARK (mz-store-error-quark, mz_store_error)
 
@@ -34,6 +34,18 @@ typedef struct
   GCond cond;         /* signalled once @done: wakes this caller only */
 } MzStoreJob;
 
+/* In this backend a unit of work's transaction is the writer connection's
+ * current one; the handle only names it. */
+struct _MzStoreTxn
+{
+  sqlite3 *db;
+};
+
+struct _MzStoreReader
+{
+  sqlite3 *db;
+};
+
 struct _MzStore
 {
   char *path;
@@ -42,6 +54,7 @@ struct _MzStore
   guint max_batch;
 
   sqlite3 *writer;              /* used by the writer thread only */
+  MzStoreTxn txn;               /* what units of work receive: the writer */
   GHashTable *statements;       /* SQL text → sqlite3_stmt *, writer only */
   GHashTable *by_address;       /* caller's SQL pointer → the same statements */
   GHashTable *kept_sql;         /* key → SQL text (mz_store_sql_keep), writer only */
@@ -238,7 +251,7 @@ run_refused (MzStore    *store,
     return TRUE;
   if (!step_cached (store, "SAVEPOINT mz_refused", error))
     return FALSE;
-  if (!job->refused (store, store->writer, job->data, job->error, error))
+  if (!job->refused (store, &store->txn, job->data, job->error, error))
     return FALSE;
   return step_cached (store, "RELEASE mz_refused", error);
 }
@@ -254,7 +267,7 @@ run_job (MzStore    *store,
 
   if (!step_cached (store, "SAVEPOINT mz_job", fatal))
     return FALSE;
-  if (job->work (store, store->writer, job->data, &local))
+  if (job->work (store, &store->txn, job->data, &local))
     {
       job->ok = TRUE;
       reset_statements (store->writer);
@@ -306,7 +319,7 @@ run_batch (MzStore   *store,
     run_job (store, g_ptr_array_index (jobs, i), &fatal);
 
   if (fatal == NULL && store->hooks.before_commit != NULL)
-    store->hooks.before_commit (store, store->writer, store->hooks.data, &fatal);
+    store->hooks.before_commit (store, &store->txn, store->hooks.data, &fatal);
 
   if (fatal == NULL)
     {
@@ -343,7 +356,7 @@ run_exclusive (MzStore    *store,
 {
   GError *local = NULL;
 
-  job->ok = job->work (store, store->writer, job->data, &local);
+  job->ok = job->work (store, &store->txn, job->data, &local);
   job->error = local;
   reset_statements (store->writer);
   if (!sqlite3_get_autocommit (store->writer))
@@ -614,6 +627,7 @@ mz_store_open (const MzStoreOptions *options,
                    store->path, sqlite3_errmsg (store->writer));
       return NULL;
     }
+  store->txn.db = store->writer;
   if (!configure_writer (store, error))
     return NULL;
 
@@ -639,7 +653,7 @@ mz_store_close (MzStore *store)
   g_hash_table_destroy (store->kept_sql);
   g_hash_table_destroy (store->statements);
   for (guint i = 0; i < store->readers->len; i++)
-    sqlite3_close_v2 (g_ptr_array_index (store->readers, i));
+    mz_store_reader_close (g_ptr_array_index (store->readers, i));
   g_ptr_array_free (store->readers, TRUE);
   if (store->writer != NULL)
     sqlite3_close_v2 (store->writer);
@@ -683,9 +697,40 @@ mz_store_get_stats (MzStore *store,
   g_mutex_unlock (&store->lock);
 }
 
+MzStoreReader *
+mz_store_reader_adopt (sqlite3 *db)
+{
+  MzStoreReader *reader = g_new0 (MzStoreReader, 1);
+
+  reader->db = db;
+  return reader;
+}
+
 sqlite3 *
-mz_store_open_reader (MzStore *store,
-                      GError **error)
+mz_store_reader_db (MzStoreReader *reader)
+{
+  return reader->db;
+}
+
+sqlite3 *
+mz_store_txn_db (MzStoreTxn *txn)
+{
+  return txn->db;
+}
+
+void
+mz_store_reader_close (MzStoreReader *reader)
+{
+  if (reader == NULL)
+    return;
+  sqlite3_close_v2 (reader->db);
+  g_free (reader);
+}
+
+/* A new read-only connection, set up like every reader. */
+static sqlite3 *
+open_reader_db (MzStore *store,
+                GError **error)
 {
   sqlite3 *db = NULL;
   int rc;
@@ -710,38 +755,59 @@ mz_store_open_reader (MzStore *store,
   return db;
 }
 
-sqlite3 *
+MzStoreReader *
+mz_store_open_reader (MzStore *store,
+                      GError **error)
+{
+  sqlite3 *db = open_reader_db (store, error);
+
+  return db != NULL ? mz_store_reader_adopt (db) : NULL;
+}
+
+void
+mz_store_reader_begin (MzStoreReader *reader)
+{
+  sqlite3_exec (reader->db, "BEGIN", NULL, NULL, NULL);
+}
+
+void
+mz_store_reader_end (MzStoreReader *reader)
+{
+  sqlite3_exec (reader->db, "COMMIT", NULL, NULL, NULL);
+}
+
+MzStoreReader *
 mz_store_reader_acquire (MzStore *store,
                          GError **error)
 {
-  sqlite3 *db = NULL;
+  MzStoreReader *reader = NULL;
 
   g_mutex_lock (&store->pool_lock);
   if (store->readers->len > 0)
-    db = g_ptr_array_steal_index_fast (store->readers, store->readers->len - 1);
+    reader = g_ptr_array_steal_index_fast (store->readers, store->readers->len - 1);
   g_mutex_unlock (&store->pool_lock);
-  if (db != NULL)
-    return db;
+  if (reader != NULL)
+    return reader;
   return mz_store_open_reader (store, error);
 }
 
 void
-mz_store_reader_release (MzStore *store,
-                         sqlite3 *db)
+mz_store_reader_release (MzStore       *store,
+                         MzStoreReader *reader)
 {
-  if (db == NULL)
+  if (reader == NULL)
     return;
-  for (sqlite3_stmt *s = sqlite3_next_stmt (db, NULL); s != NULL; s = sqlite3_next_stmt (db, NULL))
+  for (sqlite3_stmt *s = sqlite3_next_stmt (reader->db, NULL); s != NULL;
+       s = sqlite3_next_stmt (reader->db, NULL))
     sqlite3_finalize (s);
   g_mutex_lock (&store->pool_lock);
   if (store->readers->len < MZ_STORE_READER_POOL)
     {
-      g_ptr_array_add (store->readers, db);
-      db = NULL;
+      g_ptr_array_add (store->readers, reader);
+      reader = NULL;
     }
   g_mutex_unlock (&store->pool_lock);
-  if (db != NULL)
-    sqlite3_close_v2 (db);
+  mz_store_reader_close (reader);
 }
 
 gboolean
@@ -775,7 +841,7 @@ mz_store_backup (MzStore    *store,
       return FALSE;
     }
   close (fd);
-  src = mz_store_open_reader (store, error);
+  src = open_reader_db (store, error);
   if (src == NULL)
     {
       g_unlink (dest);
@@ -825,7 +891,7 @@ gboolean
 mz_store_check_integrity (MzStore *store,
                           GError **error)
 {
-  sqlite3 *db = mz_store_open_reader (store, error);
+  sqlite3 *db = open_reader_db (store, error);
   sqlite3_stmt *stmt = NULL;
   g_autoptr (GString) problems = g_string_new (NULL);
   int rc;

@@ -12,7 +12,6 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
 G_BEGIN_DECLS
 
@@ -48,6 +47,14 @@ GQuark mz_store_error_quark (void);
 
 typedef struct _MzStore MzStore;
 
+/* What a unit of work runs on: the writer inside the batch's transaction.
+ * Only the backend's own files (store*.c, through store-sqlite.h) see
+ * what is inside; everything else hands it on to them. */
+typedef struct _MzStoreTxn MzStoreTxn;
+
+/* A read-only connection, for one thread at a time. */
+typedef struct _MzStoreReader MzStoreReader;
+
 /**
  * MzStoreOptions:
  * @path: the database file (created on first use)
@@ -66,13 +73,13 @@ typedef struct
 /* A unit of work, run on the writer thread inside the batch's transaction
  * and its own SAVEPOINT.  Returning FALSE with @error set rolls back the
  * savepoint only; an error in MZ_STORE_ERROR fails the whole batch. */
-typedef gboolean (*MzStoreWorkFunc) (MzStore *store, sqlite3 *db, gpointer data, GError **error);
+typedef gboolean (*MzStoreWorkFunc) (MzStore *store, MzStoreTxn *txn, gpointer data, GError **error);
 
 /* Runs after @work refused and its savepoint was rolled back, in a savepoint
  * of its own in the same transaction: this is where the refusal is
  * recorded (the audit entry of a refused action).  Its own failure fails
  * the batch. */
-typedef gboolean (*MzStoreRefusedFunc) (MzStore *store, sqlite3 *db, gpointer data,
+typedef gboolean (*MzStoreRefusedFunc) (MzStore *store, MzStoreTxn *txn, gpointer data,
                                         const GError *refusal, GError **error);
 
 /**
@@ -85,7 +92,7 @@ typedef gboolean (*MzStoreRefusedFunc) (MzStore *store, sqlite3 *db, gpointer da
  */
 typedef struct
 {
-  gboolean (*before_commit) (MzStore *store, sqlite3 *db, gpointer data, GError **error);
+  gboolean (*before_commit) (MzStore *store, MzStoreTxn *txn, gpointer data, GError **error);
   void (*after_rollback) (gpointer data);
   gpointer data;
 } MzStoreHooks;
@@ -113,42 +120,21 @@ gboolean mz_store_write (MzStore *store, MzStoreWorkFunc work, MzStoreRefusedFun
 gboolean mz_store_run_exclusive (MzStore *store, MzStoreWorkFunc work, gpointer data,
                                  GError **error);
 
-/* Writer thread only: a prepared statement cached for the writer
- * connection, reset and unbound, owned by the store. */
-sqlite3_stmt *mz_store_prepare (MzStore *store, const char *sql, GError **error);
-
-/* Writer thread only: SQL text the caller built and keeps under @key
- * for the store's lifetime (NULL when none yet); mz_store_sql_keep takes
- * @sql and returns the kept text.  Its address never changes, so it finds
- * its prepared statement without the whole text being hashed again. */
-const char *mz_store_sql_lookup (MzStore *store, const char *key);
-const char *mz_store_sql_keep (MzStore *store, const char *key, char *sql);
-
-/* Writer thread only: the writer connection (to classify a failure of
- * code that used it, such as the audit log). */
-sqlite3 *mz_store_get_writer (MzStore *store);
-
-/* Writer thread only: runs one statement without parameters (SAVEPOINT,
- * RELEASE …), prepared once and cached. */
-gboolean mz_store_step (MzStore *store, const char *sql, GError **error);
-
-/* Writer thread only: runs @sql, one or more statements (DDL), no
- * parameters, no rows. */
-gboolean mz_store_exec (MzStore *store, const char *sql, GError **error);
-
-/* Sets @error from the connection's last failure, classifying full disk
- * and I/O errors into MZ_STORE_ERROR (which fail the batch); other
- * failures use @domain/@code.  @what says what was being done.  Returns FALSE. */
-gboolean mz_store_set_error (sqlite3 *db, int rc, const char *what, GError **error);
 gboolean mz_store_error_is_fatal (const GError *error);
 
 /* A new read-only connection to the store (WAL readers never block the
- * writer).  The caller owns it and closes it with sqlite3_close_v2. */
-sqlite3 *mz_store_open_reader (MzStore *store, GError **error);
+ * writer).  The caller owns it and closes it with mz_store_reader_close. */
+MzStoreReader *mz_store_open_reader (MzStore *store, GError **error);
+void mz_store_reader_close (MzStoreReader *reader);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MzStoreReader, mz_store_reader_close)
 
 /* A pooled read-only connection; give it back with mz_store_reader_release. */
-sqlite3 *mz_store_reader_acquire (MzStore *store, GError **error);
-void mz_store_reader_release (MzStore *store, sqlite3 *db);
+MzStoreReader *mz_store_reader_acquire (MzStore *store, GError **error);
+/* One read transaction on @reader: what is read through it until
+ * mz_store_reader_end sees the same moment of the store. */
+void mz_store_reader_begin (MzStoreReader *reader);
+void mz_store_reader_end (MzStoreReader *reader);
+void mz_store_reader_release (MzStore *store, MzStoreReader *reader);
 
 /* Copies the live database to @dest with SQLite's online backup API
  * (consistent, while writers keep running).  @dest must not exist; it is

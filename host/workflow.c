@@ -20,6 +20,7 @@
 
 #include "services-private.h"
 #include "store-records.h"
+#include "store-sqlite.h"
 
 typedef struct
 {
@@ -502,7 +503,7 @@ audit_job (MzActJob     *job,
 
 static gboolean
 act_work (MzStore *store,
-          sqlite3 *db,
+          MzStoreTxn *txn,
           gpointer data,
           GError **error)
 {
@@ -518,7 +519,7 @@ act_work (MzStore *store,
 
 static gboolean
 act_refused (MzStore      *store,
-             sqlite3      *db,
+             MzStoreTxn   *txn,
              gpointer      data,
              const GError *refusal,
              GError      **error)
@@ -564,7 +565,7 @@ typedef struct
 
 static gboolean
 act_all_work (MzStore *store,
-              sqlite3 *db,
+              MzStoreTxn *txn,
               gpointer data,
               GError **error)
 {
@@ -617,7 +618,7 @@ act_all_work (MzStore *store,
 
 static gboolean
 act_all_refused (MzStore      *store,
-                 sqlite3      *db,
+                 MzStoreTxn   *txn,
                  gpointer      data,
                  const GError *refusal,
                  GError      **error)

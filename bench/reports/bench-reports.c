@@ -29,6 +29,7 @@
 #include "import.h"
 #include "loader.h"
 #include "registry.h"
+#include "store-sqlite.h"
 #include "report.h"
 #include "services.h"
 #include "mz-test-util.h"
@@ -253,13 +254,14 @@ sections_ms (MzServices *services)
       g_autoptr (GError) error = NULL;
       g_autoptr (MzReportDoc) doc = mz_report_doc_new ("450222", "", "2021-01-01", "2021-06-30", 0);
       gint64 start = g_get_monotonic_time ();
-      sqlite3 *reader = mz_services_open_reader (services, &error);
+      MzStoreReader *reader = mz_services_open_reader (services, &error);
 
       if (reader == NULL)
         g_error ("%s", error->message);
-      mz_report_reader_harden (reader);
-      mz_report_doc_run_section (doc, reader, "testreg", tables, NULL, g_ptr_array_index (entry->reports, 0));
-      sqlite3_close_v2 (reader);
+      mz_report_reader_harden (mz_store_reader_db (reader));
+      mz_report_doc_run_section (doc, mz_store_reader_db (reader), "testreg", tables, NULL,
+                                 g_ptr_array_index (entry->reports, 0));
+      mz_store_reader_close (reader);
       samples[r] = (double) (g_get_monotonic_time () - start) / 1000.0;
       if (!mz_report_doc_check (doc, &error))
         g_error ("%s", error->message);

@@ -9,7 +9,7 @@
 
 #include <glib/gstdio.h>
 
-#include "store.h"
+#include "store-sqlite.h"
 
 #define N_THREADS 32
 
@@ -24,7 +24,7 @@ typedef struct
 
 static gboolean
 count_commit (MzStore *store,
-              sqlite3 *db,
+              MzStoreTxn *txn,
               gpointer data,
               GError **error)
 {
@@ -44,7 +44,7 @@ count_rollback (gpointer data)
 
 static gboolean
 create_tables (MzStore *store,
-               sqlite3 *db,
+               MzStoreTxn *txn,
                gpointer data,
                GError **error)
 {
@@ -96,7 +96,8 @@ count_rows (Engine     *e,
             const char *sql)
 {
   g_autoptr (GError) error = NULL;
-  sqlite3 *db = mz_store_open_reader (e->store, &error);
+  g_autoptr (MzStoreReader) reader = mz_store_open_reader (e->store, &error);
+  sqlite3 *db = mz_store_reader_db (reader);
   sqlite3_stmt *stmt = NULL;
   gint64 n;
 
@@ -105,16 +106,16 @@ count_rows (Engine     *e,
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   n = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
-  sqlite3_close_v2 (db);
   return n;
 }
 
 static gboolean
 insert_work (MzStore *store,
-             sqlite3 *db,
+             MzStoreTxn *txn,
              gpointer data,
              GError **error)
 {
+  sqlite3 *db = mz_store_txn_db (txn);
   sqlite3_stmt *stmt = mz_store_prepare (store, "INSERT INTO t (v) VALUES (?)", error);
   int rc;
 
@@ -130,11 +131,12 @@ insert_work (MzStore *store,
 
 static gboolean
 record_refusal (MzStore      *store,
-                sqlite3      *db,
+                MzStoreTxn   *txn,
                 gpointer      data,
                 const GError *refusal,
                 GError      **error)
 {
+  sqlite3 *db = mz_store_txn_db (txn);
   sqlite3_stmt *stmt = mz_store_prepare (store, "INSERT INTO refusals (v) VALUES (?)", error);
   int rc;
 
@@ -157,7 +159,7 @@ typedef struct
 
 static gboolean
 gate_work (MzStore *store,
-           sqlite3 *db,
+           MzStoreTxn *txn,
            gpointer data,
            GError **error)
 {
@@ -277,7 +279,7 @@ test_refusal_isolated (void)
 
 static gboolean
 fatal_work (MzStore *store,
-            sqlite3 *db,
+            MzStoreTxn *txn,
             gpointer data,
             GError **error)
 {
@@ -327,10 +329,11 @@ test_fatal_fails_batch (void)
 
 static gboolean
 insert_blob (MzStore *store,
-             sqlite3 *db,
+             MzStoreTxn *txn,
              gpointer data,
              GError **error)
 {
+  sqlite3 *db = mz_store_txn_db (txn);
   sqlite3_stmt *stmt = mz_store_prepare (store, "INSERT INTO t (blob) VALUES (zeroblob(?))", error);
   int rc;
 
@@ -424,21 +427,21 @@ test_readers_read_only (void)
 {
   Engine *e = engine_new (NULL);
   g_autoptr (GError) error = NULL;
-  sqlite3 *pooled;
-  sqlite3 *own;
+  MzStoreReader *pooled;
+  MzStoreReader *own;
 
   g_assert_true (mz_store_write (e->store, insert_work, NULL, "r1", &error));
   pooled = mz_store_reader_acquire (e->store, &error);
   g_assert_no_error (error);
   own = mz_store_open_reader (e->store, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_exec (pooled, "INSERT INTO t (v) VALUES ('no')", NULL, NULL, NULL), !=, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (own, "DELETE FROM t", NULL, NULL, NULL), !=, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (mz_store_reader_db (pooled), "INSERT INTO t (v) VALUES ('no')", NULL, NULL, NULL), !=, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (mz_store_reader_db (own), "DELETE FROM t", NULL, NULL, NULL), !=, SQLITE_OK);
   mz_store_reader_release (e->store, pooled);
   /* The pool hands the same connection out again. */
   g_assert_true (mz_store_reader_acquire (e->store, &error) == pooled);
   mz_store_reader_release (e->store, pooled);
-  sqlite3_close_v2 (own);
+  mz_store_reader_close (own);
   g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t WHERE v = 'r1'"), ==, 1);
   engine_free (e);
 }
@@ -454,10 +457,11 @@ typedef struct
 
 static gboolean
 read_pragmas (MzStore *store,
-              sqlite3 *db,
+              MzStoreTxn *txn,
               gpointer data,
               GError **error)
 {
+  sqlite3 *db = mz_store_txn_db (txn);
   Pragmas *p = data;
   sqlite3_stmt *stmt = NULL;
 
@@ -487,7 +491,7 @@ test_pragmas (void)
       Engine *e = engine_new (cases[i].configured);
       g_autoptr (GError) error = NULL;
       Pragmas p = { 0 };
-      sqlite3 *reader;
+      MzStoreReader *reader;
       sqlite3_stmt *stmt = NULL;
 
       g_assert_true (mz_store_run_exclusive (e->store, read_pragmas, &p, &error));
@@ -500,11 +504,11 @@ test_pragmas (void)
 
       reader = mz_store_open_reader (e->store, &error);
       g_assert_no_error (error);
-      g_assert_cmpint (sqlite3_prepare_v2 (reader, "PRAGMA journal_mode", -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_prepare_v2 (mz_store_reader_db (reader), "PRAGMA journal_mode", -1, &stmt, NULL), ==, SQLITE_OK);
       g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
       g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "wal");
       sqlite3_finalize (stmt);
-      sqlite3_close_v2 (reader);
+      mz_store_reader_close (reader);
       engine_free (e);
     }
 }

@@ -1,0 +1,53 @@
+/* minzheng host — what the SQLite backend's own files share (store.c,
+ * store-records.c and the other store*.c files); nothing outside them
+ * includes this, so SQL and sqlite3 stay behind the store's interface.
+ *
+ * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+G_BEGIN_DECLS
+
+/* The connection behind a unit of work's transaction (the writer). */
+sqlite3 *mz_store_txn_db (MzStoreTxn *txn);
+
+/* The connection behind a read-only handle. */
+sqlite3 *mz_store_reader_db (MzStoreReader *reader);
+
+/* Takes ownership of @db, an open read-only connection the caller set up
+ * (e.g. with an authorizer), as a handle for mz_store_reader_close. */
+MzStoreReader *mz_store_reader_adopt (sqlite3 *db);
+
+/* Writer thread only: a prepared statement cached for the writer
+ * connection, reset and unbound, owned by the store. */
+sqlite3_stmt *mz_store_prepare (MzStore *store, const char *sql, GError **error);
+
+/* Writer thread only: SQL text the caller built and keeps under @key
+ * for the store's lifetime (NULL when none yet); mz_store_sql_keep takes
+ * @sql and returns the kept text.  Its address never changes, so it finds
+ * its prepared statement without the whole text being hashed again. */
+const char *mz_store_sql_lookup (MzStore *store, const char *key);
+const char *mz_store_sql_keep (MzStore *store, const char *key, char *sql);
+
+/* Writer thread only: the writer connection (to classify a failure of
+ * code that used it, such as the audit log). */
+sqlite3 *mz_store_get_writer (MzStore *store);
+
+/* Writer thread only: runs one statement without parameters (SAVEPOINT,
+ * RELEASE …), prepared once and cached. */
+gboolean mz_store_step (MzStore *store, const char *sql, GError **error);
+
+/* Writer thread only: runs @sql, one or more statements (DDL), no
+ * parameters, no rows. */
+gboolean mz_store_exec (MzStore *store, const char *sql, GError **error);
+
+/* Sets @error from the connection's last failure, classifying full disk
+ * and I/O errors into MZ_STORE_ERROR (which fail the batch); other
+ * failures use @domain/@code.  @what says what was being done.  Returns FALSE. */
+gboolean mz_store_set_error (sqlite3 *db, int rc, const char *what, GError **error);
+
+G_END_DECLS
