@@ -50,4 +50,9 @@ gboolean mz_store_exec (MzStore *store, const char *sql, GError **error);
  * failures use @domain/@code.  @what says what was being done.  Returns FALSE. */
 gboolean mz_store_set_error (sqlite3 *db, int rc, const char *what, GError **error);
 
+/* The name of the VFS that gathers the writer's WAL writes until each
+ * sync (store-vfs.c); NULL if SQLite's default VFS cannot be wrapped.
+ * Only for a connection whose every commit syncs the log (FULL, EXTRA). */
+const char *mz_store_vfs_wal_gather (void);
+
 G_END_DECLS
