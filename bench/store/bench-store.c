@@ -18,6 +18,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -156,6 +157,35 @@ raw_close (Raw *raw)
   sqlite3_close (raw->db);
 }
 
+/* CPU time (user + system, µs) of the store's writer thread so far, from
+ * /proc: the writer's serial work per action bounds the group-commit rate. */
+static gint64
+writer_cpu_usec (void)
+{
+  g_autoptr (GDir) tasks = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+
+  while (tasks != NULL && (tid = g_dir_read_name (tasks)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *stat_path = g_build_filename ("/proc/self/task", tid, "stat", NULL);
+      g_autofree char *comm = NULL, *stat = NULL;
+      g_auto (GStrv) fields = NULL;
+      const char *after;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL) || !g_str_has_prefix (comm, "mz-store-writer")
+          || !g_file_get_contents (stat_path, &stat, NULL, NULL) || (after = strrchr (stat, ')')) == NULL)
+        continue;
+      /* After "pid (comm) ": state is field 3; utime and stime are 14 and 15. */
+      fields = g_strsplit (after + 2, " ", 0);
+      if (g_strv_length (fields) < 13)
+        return 0;
+      return (g_ascii_strtoll (fields[11], NULL, 10) + g_ascii_strtoll (fields[12], NULL, 10))
+             * G_USEC_PER_SEC / sysconf (_SC_CLK_TCK);
+    }
+  return 0;
+}
+
 static gint64
 rss_kib (void)
 {
@@ -193,6 +223,7 @@ main (int   argc,
   int warmup;
   guint64 batches0, units0, batches1, units1;
   guint64 group_batches = 0, group_units = 0;
+  gint64 cpu0, one_cpu = 0, group_cpu = 0;
 
   if (actions < 10 || memory_actions < 100)
     {
@@ -222,9 +253,13 @@ main (int   argc,
   for (int round = 0; round < ROUNDS; round++)
     {
       raw_s += raw_run (&raw_db, actions / ROUNDS);
+      cpu0 = writer_cpu_usec ();
       one_s += run_threads (services, 1, actions / ROUNDS);
+      one_cpu += writer_cpu_usec () - cpu0;
       mz_store_get_stats (mz_services_get_store (services), &batches0, &units0);
+      cpu0 = writer_cpu_usec ();
       group_s += run_threads (services, N_THREADS, 20 * actions / ROUNDS);
+      group_cpu += writer_cpu_usec () - cpu0;
       mz_store_get_stats (mz_services_get_store (services), &batches1, &units1);
       group_batches += batches1 - batches0;
       group_units += units1 - units0;
@@ -239,6 +274,10 @@ main (int   argc,
   printf ("%d clients, group commit:                       %9.0f actions/s  = %.1f x one client (target >= 10);"
           " %.1f actions per commit\n",
           N_THREADS, group, group / one, (double) group_units / (double) MAX (group_batches, 1));
+  printf ("writer thread CPU per action:  one client %.1f µs, %d clients %.1f µs"
+          " (the group rate cannot pass 1 / the latter)\n",
+          (double) one_cpu / (actions / ROUNDS * ROUNDS), N_THREADS,
+          (double) group_cpu / (20 * actions / ROUNDS * ROUNDS));
 
   /* Memory: warm up (caches, statement cache, WAL), then measure. */
   warmup = memory_actions / 10;
