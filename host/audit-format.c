@@ -159,36 +159,28 @@ mz_audit_canon_entry (MzAuditCanon       *canon,
   add_str (canon, e->changes);
 }
 
-/* sqlite3_column_blob returns the stored bytes without the copy that
- * sqlite3_column_text makes to add a terminating NUL; it is NULL for SQL
- * NULL and for an empty value, which the column's type tells apart. */
-static void
-add_column_text (MzAuditCanon *canon,
-                 sqlite3_stmt *stmt,
-                 int           col)
-{
-  const char *bytes = sqlite3_column_blob (stmt, col);
-
-  if (bytes == NULL)
-    canon_put_text (canon, sqlite3_column_type (stmt, col) == SQLITE_NULL ? NULL : "", 0);
-  else
-    canon_put_text (canon, bytes, (gsize) sqlite3_column_bytes (stmt, col));
-}
-
-/* Column order as in MZ_AUDIT_ENTRY_COLUMNS; the entry's own seq column is
- * not used so that the caller can ask "what if it were entry @seq". */
+/* The entry's own seq column is not used so that the caller can ask
+ * "what if it were entry @seq". */
 void
-mz_audit_canon_from_row (MzAuditCanon *canon,
-                         sqlite3_stmt *stmt,
-                         int           first,
-                         gint64        seq)
+mz_audit_canon_from_row (MzAuditCanon          *canon,
+                         const MzStoreAuditRow *row,
+                         gint64                 seq)
 {
-  mz_audit_canon_begin (canon, seq, sqlite3_column_int64 (stmt, first));
-  for (int col = first + 1; col < first + 10; col++)
-    add_column_text (canon, stmt, col);
-  mz_audit_canon_add_int (canon, sqlite3_column_int64 (stmt, first + 10));
-  for (int col = first + 11; col < first + MZ_AUDIT_ENTRY_COLUMN_COUNT; col++)
-    add_column_text (canon, stmt, col);
+  mz_audit_canon_begin (canon, seq, row->time_usec);
+  canon_put_text (canon, row->office.data, row->office.len);
+  canon_put_text (canon, row->plugin.data, row->plugin.len);
+  canon_put_text (canon, row->plugin_version.data, row->plugin_version.len);
+  canon_put_text (canon, row->actor_user.data, row->actor_user.len);
+  canon_put_text (canon, row->actor_role.data, row->actor_role.len);
+  canon_put_text (canon, row->actor_session.data, row->actor_session.len);
+  canon_put_text (canon, row->actor_address.data, row->actor_address.len);
+  canon_put_text (canon, row->action.data, row->action.len);
+  canon_put_text (canon, row->object_kind.data, row->object_kind.len);
+  mz_audit_canon_add_int (canon, row->object_id);
+  canon_put_text (canon, row->outcome.data, row->outcome.len);
+  canon_put_text (canon, row->reason.data, row->reason.len);
+  canon_put_text (canon, row->correlation_id.data, row->correlation_id.len);
+  canon_put_text (canon, row->changes.data, row->changes.len);
 }
 
 void

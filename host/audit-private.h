@@ -9,6 +9,7 @@
 
 #include "audit.h"
 #include "merkle.h"
+#include "store-audit-read.h"
 
 G_BEGIN_DECLS
 
@@ -38,17 +39,18 @@ void mz_audit_canon_add_int (MzAuditCanon *canon, gint64 value);
 /* The whole entry in the documented order. */
 void mz_audit_canon_entry (MzAuditCanon *canon, gint64 seq, const MzAuditEntry *entry);
 
-/* The columns of the entries table in canonical order after seq; the
- * SELECTs of verify, proof and export list them in this order. */
+/* The columns of the entries table in canonical order after seq, as the
+ * append and the re-reading of the tail list them (the reads of verify,
+ * proof and export have theirs in store-audit-read.c). */
 #define MZ_AUDIT_ENTRY_COLUMNS \
   "time_usec, office, plugin, plugin_version, actor_user, actor_role, " \
   "actor_session, actor_address, action, object_kind, object_id, outcome, " \
   "reason, correlation_id, changes"
 #define MZ_AUDIT_ENTRY_COLUMN_COUNT 15
 
-/* Builds the canonical bytes of the entry whose MZ_AUDIT_ENTRY_COLUMNS
- * start at column @first of @stmt, as if it had sequence number @seq. */
-void mz_audit_canon_from_row (MzAuditCanon *canon, sqlite3_stmt *stmt, int first, gint64 seq);
+/* Builds the canonical bytes of the entry in @row (its texts need not be
+ * NUL-terminated), as if it had sequence number @seq. */
+void mz_audit_canon_from_row (MzAuditCanon *canon, const MzStoreAuditRow *row, gint64 seq);
 
 /* The message that a checkpoint's signature covers. */
 void mz_audit_checkpoint_message (const MzHashAlgo *algo,
@@ -80,7 +82,13 @@ gboolean mz_audit_unhex (const char *hex, guint8 *out, gsize len);
  * transaction, or its own when there is none); a new log hashes with
  * @hash_name. */
 gboolean mz_audit_schema_ensure (sqlite3 *db, const char *hash_name, GError **error);
-/* The hash algorithm and public key stored in the meta table. */
+/* The hash algorithm and public key stored in the meta table: on a
+ * reader (audit-verify.c), and on the writer. */
+gboolean mz_audit_reader_meta (MzStoreReader     *reader,
+                               const MzHashAlgo **out_algo,
+                               guint8             public_key[crypto_sign_PUBLICKEYBYTES],
+                               gboolean          *out_has_key,
+                               GError           **error);
 gboolean mz_audit_meta_read (sqlite3           *db,
                              const MzHashAlgo **out_algo,
                              guint8             public_key[crypto_sign_PUBLICKEYBYTES],

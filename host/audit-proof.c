@@ -9,13 +9,11 @@
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "audit-private.h"
-#include "store-sqlite.h"
 
 #include <string.h>
 #include <json-glib/json-glib.h>
 
 #define PROOF_FORMAT "minzheng-audit-proof-v1"
-#define ROW_SQL "SELECT seq, " MZ_AUDIT_ENTRY_COLUMNS ", leaf_hash FROM audit_entries"
 
 static const char *const text_columns[] = {
   "office", "plugin", "plugin_version", "actor_user", "actor_role",
@@ -35,40 +33,50 @@ add_hex (JsonBuilder  *b,
   json_builder_add_string_value (b, hex);
 }
 
-/* The row of ROW_SQL as a JSON object; columns keep their names. */
 static void
-add_entry_object (JsonBuilder  *b,
-                  sqlite3_stmt *stmt)
+add_text (JsonBuilder            *b,
+          const char             *name,
+          const MzStoreAuditText *text)
 {
-  gint64 time_usec = sqlite3_column_int64 (stmt, 1);
-  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (time_usec / G_USEC_PER_SEC);
+  json_builder_set_member_name (b, name);
+  if (text->data == NULL)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_string_value (b, text->data);
+}
+
+/* The entry (texts NUL-terminated) as a JSON object; columns keep their
+ * names. */
+static void
+add_entry_object (JsonBuilder           *b,
+                  const MzStoreAuditRow *row)
+{
+  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (row->time_usec / G_USEC_PER_SEC);
   g_autofree char *iso = dt != NULL ? g_date_time_format_iso8601 (dt) : NULL;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "seq");
-  json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 0));
+  json_builder_add_int_value (b, row->seq);
   json_builder_set_member_name (b, "time");
   json_builder_add_string_value (b, iso);
   json_builder_set_member_name (b, "time_usec");
-  json_builder_add_int_value (b, time_usec);
-  for (int i = 0; i < (int) G_N_ELEMENTS (text_columns); i++)
-    {
-      int col = 2 + i;
-
-      if (text_columns[i] == NULL)
-        {
-          json_builder_set_member_name (b, "object_id");
-          json_builder_add_int_value (b, sqlite3_column_int64 (stmt, col));
-          continue;
-        }
-      json_builder_set_member_name (b, text_columns[i]);
-      if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
-        json_builder_add_null_value (b);
-      else
-        json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, col));
-    }
-  add_hex (b, "leaf_hash", sqlite3_column_blob (stmt, 1 + MZ_AUDIT_ENTRY_COLUMN_COUNT),
-           (gsize) sqlite3_column_bytes (stmt, 1 + MZ_AUDIT_ENTRY_COLUMN_COUNT));
+  json_builder_add_int_value (b, row->time_usec);
+  add_text (b, "office", &row->office);
+  add_text (b, "plugin", &row->plugin);
+  add_text (b, "plugin_version", &row->plugin_version);
+  add_text (b, "actor_user", &row->actor_user);
+  add_text (b, "actor_role", &row->actor_role);
+  add_text (b, "actor_session", &row->actor_session);
+  add_text (b, "actor_address", &row->actor_address);
+  add_text (b, "action", &row->action);
+  add_text (b, "object_kind", &row->object_kind);
+  json_builder_set_member_name (b, "object_id");
+  json_builder_add_int_value (b, row->object_id);
+  add_text (b, "outcome", &row->outcome);
+  add_text (b, "reason", &row->reason);
+  add_text (b, "correlation_id", &row->correlation_id);
+  add_text (b, "changes", &row->changes);
+  add_hex (b, "leaf_hash", row->leaf_hash, row->leaf_hash_len);
   json_builder_end_object (b);
 }
 
@@ -84,55 +92,94 @@ builder_to_string (JsonBuilder *b,
   return json_generator_to_data (gen, NULL);
 }
 
+typedef struct
+{
+  gsize d;
+  guint8 *leaves;
+  guint64 n;
+} Leaves;
+
+static gboolean
+add_leaf (const MzStoreAuditRow *row,
+          gpointer               data)
+{
+  Leaves *l = data;
+
+  if (row->seq != (gint64) l->n + 1 || row->leaf_hash_len != l->d)
+    return FALSE;
+  memcpy (l->leaves + l->n * l->d, row->leaf_hash, l->d);
+  l->n++;
+  return TRUE;
+}
+
 /* All leaf hashes of the first @n entries, back to back; the proof is
  * computed from the stored hashes, and the checker recomputes the leaf of
  * the one entry it is given. */
 static guint8 *
-read_leaves (sqlite3          *db,
+read_leaves (MzStoreReader    *reader,
              const MzHashAlgo *algo,
              guint64           n,
              GError          **error)
 {
   g_autofree guint8 *leaves = g_malloc (MAX (1, n * algo->digest_size));
-  sqlite3_stmt *stmt = NULL;
-  guint64 i = 0;
-  int rc;
+  Leaves l = { algo->digest_size, leaves, 0 };
 
-  if (sqlite3_prepare_v2 (db, "SELECT seq, leaf_hash FROM audit_entries WHERE seq <= ? ORDER BY seq",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      mz_audit_set_storage_error (error, db, "读取叶哈希");
-      return NULL;
-    }
-  sqlite3_bind_int64 (stmt, 1, (gint64) n);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      if (sqlite3_column_int64 (stmt, 0) != (gint64) i + 1 ||
-          (gsize) sqlite3_column_bytes (stmt, 1) != algo->digest_size)
-        break;
-      memcpy (leaves + i * algo->digest_size, sqlite3_column_blob (stmt, 1), algo->digest_size);
-      i++;
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      mz_audit_set_storage_error (error, db, "读取叶哈希");
-      return NULL;
-    }
-  if (i != n)
+  if (!mz_store_audit_hashes (reader, G_MININT64, (gint64) n, add_leaf, &l, error))
+    return NULL;
+  if (l.n != n)
     {
       g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_MISSING,
                    "第 %" G_GUINT64_FORMAT " 条审计记录缺失或损坏，无法生成证明；请先运行 mzctl audit verify [audit.removed]",
-                   i + 1);
+                   l.n + 1);
       return NULL;
     }
   return g_steal_pointer (&leaves);
 }
 
+/* The latest checkpoint, as the proof carries it. */
+typedef struct
+{
+  gboolean found;
+  gint64 id;
+  guint64 tree_size;
+  char *root_hash;
+  gint64 time_usec;
+  char *signature;
+  char *key_id;
+} LatestCheckpoint;
+
+static gboolean
+keep_checkpoint (const MzStoreAuditCheckpointRow *row,
+                 gpointer                         data)
+{
+  LatestCheckpoint *cp = data;
+
+  cp->found = TRUE;
+  cp->id = row->id;
+  cp->tree_size = (guint64) row->tree_size;
+  cp->root_hash = mz_audit_hex (row->root_hash, row->root_hash_len);
+  cp->time_usec = row->time_usec;
+  cp->signature = mz_audit_hex (row->signature, row->signature_len);
+  cp->key_id = g_strdup (row->key_id);
+  return FALSE;
+}
+
+static gboolean
+keep_entry (const MzStoreAuditRow *row,
+            gpointer               data)
+{
+  JsonNode **entry = data;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  add_entry_object (b, row);
+  *entry = json_builder_get_root (b);
+  return FALSE;
+}
+
 char *
-mz_audit_proof (sqlite3  *db,
-                gint64    seq,
-                GError  **error)
+mz_audit_proof (MzStoreReader *reader,
+                gint64         seq,
+                GError       **error)
 {
   const MzHashAlgo *algo = NULL;
   guint8 public_key[crypto_sign_PUBLICKEYBYTES];
@@ -140,48 +187,42 @@ mz_audit_proof (sqlite3  *db,
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (GByteArray) path = NULL;
   g_autofree guint8 *leaves = NULL;
-  sqlite3_stmt *cp = NULL;
-  sqlite3_stmt *row = NULL;
-  guint64 tree_size;
+  LatestCheckpoint cp = { 0 };
+  JsonNode *entry = NULL;
   char *json = NULL;
 
-  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (reader != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!mz_audit_meta_read (db, &algo, public_key, &has_key, error))
+  if (!mz_audit_reader_meta (reader, &algo, public_key, &has_key, error))
     return NULL;
-  if (sqlite3_prepare_v2 (db, "SELECT id, tree_size, root_hash, time_usec, signature, key_id"
-                              " FROM audit_checkpoints ORDER BY id DESC LIMIT 1", -1, &cp, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (db, ROW_SQL " WHERE seq = ?", -1, &row, NULL) != SQLITE_OK)
-    {
-      mz_audit_set_storage_error (error, db, "读取检查点");
-      goto out;
-    }
-  if (sqlite3_step (cp) != SQLITE_ROW || !has_key)
+  if (!mz_store_audit_checkpoint_latest (reader, keep_checkpoint, &cp, error))
+    goto out;
+  if (!cp.found || !has_key)
     {
       g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_NOT_FOUND,
                    "审计日志还没有签名的检查点，无法为第 %" G_GINT64_FORMAT " 条生成证明 [audit.checkpoint.none]", seq);
       goto out;
     }
-  tree_size = (guint64) sqlite3_column_int64 (cp, 1);
-  sqlite3_bind_int64 (row, 1, seq);
-  if (seq < 1 || sqlite3_step (row) != SQLITE_ROW)
+  if (seq >= 1 && !mz_store_audit_entry (reader, seq, keep_entry, &entry, error))
+    goto out;
+  if (entry == NULL)
     {
       g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_NOT_FOUND,
                    "审计日志中没有第 %" G_GINT64_FORMAT " 条记录 [audit.no_such_entry]", seq);
       goto out;
     }
-  if ((guint64) seq > tree_size)
+  if ((guint64) seq > cp.tree_size)
     {
       g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_NOT_FOUND,
                    "第 %" G_GINT64_FORMAT " 条审计记录不在最新检查点 #%" G_GINT64_FORMAT "（共 %" G_GUINT64_FORMAT " 条）之内 [audit.proof.not_covered]",
-                   seq, (gint64) sqlite3_column_int64 (cp, 0), tree_size);
+                   seq, cp.id, cp.tree_size);
       goto out;
     }
-  leaves = read_leaves (db, algo, tree_size, error);
+  leaves = read_leaves (reader, algo, cp.tree_size, error);
   if (leaves == NULL)
     goto out;
-  path = mz_merkle_inclusion_path (algo, leaves, tree_size, (guint64) seq - 1);
+  path = mz_merkle_inclusion_path (algo, leaves, cp.tree_size, (guint64) seq - 1);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "format");
@@ -193,7 +234,7 @@ mz_audit_proof (sqlite3  *db,
   json_builder_set_member_name (b, "leaf_index");
   json_builder_add_int_value (b, seq - 1);
   json_builder_set_member_name (b, "entry");
-  add_entry_object (b, row);
+  json_builder_add_value (b, g_steal_pointer (&entry));
   json_builder_set_member_name (b, "path");
   json_builder_begin_array (b);
   for (gsize i = 0; i < path->len / algo->digest_size; i++)
@@ -205,23 +246,27 @@ mz_audit_proof (sqlite3  *db,
   json_builder_set_member_name (b, "checkpoint");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "id");
-  json_builder_add_int_value (b, sqlite3_column_int64 (cp, 0));
+  json_builder_add_int_value (b, cp.id);
   json_builder_set_member_name (b, "tree_size");
-  json_builder_add_int_value (b, (gint64) tree_size);
-  add_hex (b, "root_hash", sqlite3_column_blob (cp, 2), (gsize) sqlite3_column_bytes (cp, 2));
+  json_builder_add_int_value (b, (gint64) cp.tree_size);
+  json_builder_set_member_name (b, "root_hash");
+  json_builder_add_string_value (b, cp.root_hash);
   json_builder_set_member_name (b, "time_usec");
-  json_builder_add_int_value (b, sqlite3_column_int64 (cp, 3));
-  add_hex (b, "signature", sqlite3_column_blob (cp, 4), (gsize) sqlite3_column_bytes (cp, 4));
+  json_builder_add_int_value (b, cp.time_usec);
+  json_builder_set_member_name (b, "signature");
+  json_builder_add_string_value (b, cp.signature);
   json_builder_set_member_name (b, "key_id");
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (cp, 5));
+  json_builder_add_string_value (b, cp.key_id);
   json_builder_end_object (b);
   add_hex (b, "public_key", public_key, sizeof public_key);
   json_builder_end_object (b);
   json = builder_to_string (b, TRUE);
 
 out:
-  sqlite3_finalize (cp);
-  sqlite3_finalize (row);
+  g_clear_pointer (&entry, json_node_unref);
+  g_free (cp.root_hash);
+  g_free (cp.signature);
+  g_free (cp.key_id);
   return json;
 }
 
@@ -401,92 +446,97 @@ mz_audit_proof_check (const char *proof_json,
   return TRUE;
 }
 
+typedef struct
+{
+  GOutputStream *out;
+  GError **error;
+  gboolean ok;
+} Export;
+
+static gboolean
+write_line (Export      *x,
+            JsonBuilder *b)
+{
+  g_autofree char *text = builder_to_string (b, FALSE);
+  g_autofree char *line = g_strconcat (text, "\n", NULL);
+
+  x->ok = g_output_stream_write_all (x->out, line, strlen (line), NULL, NULL, x->error);
+  return x->ok;
+}
+
+static gboolean
+export_entry (const MzStoreAuditRow *row,
+              gpointer               data)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  add_entry_object (b, row);
+  return write_line (data, b);
+}
+
 gboolean
-mz_audit_export (sqlite3       *db,
+mz_audit_export (MzStoreReader *reader,
                  gint64         from_usec,
                  gint64         to_usec,
                  GOutputStream *out,
                  GError       **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok = TRUE;
-  int rc = SQLITE_DONE;
+  Export x = { out, error, TRUE };
 
-  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (reader != NULL, FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (out), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (sqlite3_prepare_v2 (db, ROW_SQL " WHERE time_usec >= ? AND time_usec < ? ORDER BY seq",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return mz_audit_set_storage_error (error, db, "导出");
-  sqlite3_bind_int64 (stmt, 1, from_usec);
-  sqlite3_bind_int64 (stmt, 2, to_usec);
-  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autofree char *line = NULL;
-      g_autofree char *text = NULL;
+  return mz_store_audit_entries_in_period (reader, from_usec, to_usec, export_entry, &x, error) &&
+         x.ok;
+}
 
-      add_entry_object (b, stmt);
-      text = builder_to_string (b, FALSE);
-      line = g_strconcat (text, "\n", NULL);
-      ok = g_output_stream_write_all (out, line, strlen (line), NULL, NULL, error);
-    }
-  sqlite3_finalize (stmt);
-  if (ok && rc != SQLITE_DONE)
-    return mz_audit_set_storage_error (error, db, "导出");
-  return ok;
+typedef struct
+{
+  Export x;
+  const MzHashAlgo *algo;
+} ExportCheckpoints;
+
+static gboolean
+export_checkpoint (const MzStoreAuditCheckpointRow *row,
+                   gpointer                         data)
+{
+  ExportCheckpoints *e = data;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "hash");
+  json_builder_add_string_value (b, e->algo->name);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, row->id);
+  json_builder_set_member_name (b, "tree_size");
+  json_builder_add_int_value (b, row->tree_size);
+  add_hex (b, "root_hash", row->root_hash, row->root_hash_len);
+  json_builder_set_member_name (b, "time_usec");
+  json_builder_add_int_value (b, row->time_usec);
+  add_hex (b, "signature", row->signature, row->signature_len);
+  json_builder_set_member_name (b, "key_id");
+  json_builder_add_string_value (b, row->key_id);
+  json_builder_end_object (b);
+  return write_line (&e->x, b);
 }
 
 gboolean
-mz_audit_export_checkpoints (sqlite3       *db,
+mz_audit_export_checkpoints (MzStoreReader *reader,
                              GOutputStream *out,
                              GError       **error)
 {
-  const MzHashAlgo *algo = NULL;
   guint8 public_key[crypto_sign_PUBLICKEYBYTES];
   gboolean has_key = FALSE;
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok = TRUE;
-  int rc = SQLITE_DONE;
+  ExportCheckpoints e = { { out, error, TRUE }, NULL };
 
-  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (reader != NULL, FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (out), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!mz_audit_meta_read (db, &algo, public_key, &has_key, error))
+  if (!mz_audit_reader_meta (reader, &e.algo, public_key, &has_key, error))
     return FALSE;
-  if (sqlite3_prepare_v2 (db, "SELECT id, tree_size, root_hash, time_usec, signature, key_id"
-                              " FROM audit_checkpoints ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
-    return mz_audit_set_storage_error (error, db, "导出检查点");
-  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autofree char *text = NULL;
-      g_autofree char *line = NULL;
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "hash");
-      json_builder_add_string_value (b, algo->name);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 0));
-      json_builder_set_member_name (b, "tree_size");
-      json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 1));
-      add_hex (b, "root_hash", sqlite3_column_blob (stmt, 2), (gsize) sqlite3_column_bytes (stmt, 2));
-      json_builder_set_member_name (b, "time_usec");
-      json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 3));
-      add_hex (b, "signature", sqlite3_column_blob (stmt, 4), (gsize) sqlite3_column_bytes (stmt, 4));
-      json_builder_set_member_name (b, "key_id");
-      json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 5));
-      json_builder_end_object (b);
-      text = builder_to_string (b, FALSE);
-      line = g_strconcat (text, "\n", NULL);
-      ok = g_output_stream_write_all (out, line, strlen (line), NULL, NULL, error);
-    }
-  sqlite3_finalize (stmt);
-  if (ok && rc != SQLITE_DONE)
-    return mz_audit_set_storage_error (error, db, "导出检查点");
-  return ok;
+  return mz_store_audit_checkpoints (reader, export_checkpoint, &e, error) && e.x.ok;
 }
 
 void

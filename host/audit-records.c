@@ -5,13 +5,16 @@
  * ({"state": [before, after], "field": [before, after], …}, personal
  * values as keyed hashes "mac:…").  Replaying a record's entries in order
  * therefore gives its state, its version (one per action) and the value
- * of every field it should hold now.  A record changed with the sqlite3
- * tool behind the host's back differs from that replay; one inserted
+ * of every field it should hold now.  A record changed with the SQLite
+ * shell behind the host's back differs from that replay; one inserted
  * behind its back has no entries; one deleted has entries and no row.
  *
  * What it cannot see: a change that an attacker also wrote into a forged
  * audit entry — but then mz_audit_verify fails — and fields a kind gained
  * by migration that no action has set since (they are expected empty).
+ *
+ * The reads are the store's (store-audit-read.h); this file keeps the
+ * replay and the comparison.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -24,7 +27,6 @@
 #include <minzheng/minzheng.h>
 
 #include "audit-private.h"
-#include "store-sqlite.h"
 
 /* Problems named in the error before "…and N more". */
 #define MZ_AUDIT_RECORDS_SHOWN 5
@@ -89,8 +91,9 @@ problem (Check      *check,
   va_end (ap);
 }
 
-/* Plugin and kind names come from the database file itself: only names
- * the host could have made are put into SQL. */
+/* Plugin, kind and field names come from the database file itself: only
+ * names the host could have made are handed to the store, which quotes
+ * them into its queries. */
 static gboolean
 identifier_ok (const char *name)
 {
@@ -145,27 +148,27 @@ kind_columns (const char *definition,
 
 /* The text a personal value was hashed from (mz_value_to_string). */
 static char *
-column_text (sqlite3_stmt *row,
-             int           col,
-             MzFieldType   type)
+column_text (const MzStoreAuditValue *value,
+             MzFieldType              type)
 {
-  if (sqlite3_column_type (row, col) == SQLITE_NULL)
+  if (value->type == MZ_STORE_AUDIT_VALUE_NULL)
     return NULL;
   if (type == MZ_FIELD_BOOLEAN)
-    return g_strdup (sqlite3_column_int64 (row, col) ? "true" : "false");
-  return g_strdup ((const char *) sqlite3_column_text (row, col));
+    return g_strdup (value->integer ? "true" : "false");
+  if (value->text == NULL)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, value->integer);
+  return g_strdup (value->text);
 }
 
 /* Does the stored value equal what the replay says (the "after" of the
  * last change of that field; NULL when no action ever set it)? */
 static gboolean
-value_matches (Check        *check,
-               sqlite3_stmt *row,
-               int           col,
-               const Column *column,
-               JsonNode     *expected)
+value_matches (Check                   *check,
+               const MzStoreAuditValue *value,
+               const Column            *column,
+               JsonNode                *expected)
 {
-  gboolean is_null = sqlite3_column_type (row, col) == SQLITE_NULL;
+  gboolean is_null = value->type == MZ_STORE_AUDIT_VALUE_NULL;
 
   if (expected == NULL || JSON_NODE_HOLDS_NULL (expected))
     return is_null;
@@ -174,12 +177,12 @@ value_matches (Check        *check,
   if (!JSON_NODE_HOLDS_VALUE (expected))
     return FALSE;
   if (json_node_get_value_type (expected) == G_TYPE_INT64)
-    return sqlite3_column_type (row, col) == SQLITE_INTEGER
-           && sqlite3_column_int64 (row, col) == json_node_get_int (expected);
+    return value->type == MZ_STORE_AUDIT_VALUE_INTEGER
+           && value->integer == json_node_get_int (expected);
   if (json_node_get_value_type (expected) == G_TYPE_STRING)
     {
       const char *want = json_node_get_string (expected);
-      g_autofree char *text = column_text (row, col, column->type);
+      g_autofree char *text = column_text (value, column->type);
       g_autofree char *hashed = NULL;
 
       if (g_strcmp0 (text, want) == 0)
@@ -192,14 +195,30 @@ value_matches (Check        *check,
   return FALSE;
 }
 
+/* The entries that changed records of one kind, in record id order, and
+ * the one the walk is at. */
+typedef struct
+{
+  MzStoreAuditChanges *cursor;
+  gint64 id;
+  const char *changes;
+  gboolean more;
+} Entries;
+
+static gboolean
+entries_next (Entries *e)
+{
+  e->more = mz_store_audit_changes_next (e->cursor, &e->id, &e->changes);
+  return e->more;
+}
+
 /* Replays one record's change sets into @fields (field → after value)
  * and @state; returns how many entries there were. */
 static gint64
-replay (sqlite3_stmt *entries,
-        gint64        id,
-        GHashTable   *fields,
-        char        **state,
-        gboolean     *more)
+replay (Entries    *entries,
+        gint64      id,
+        GHashTable *fields,
+        char      **state)
 {
   gint64 count = 0;
 
@@ -207,7 +226,7 @@ replay (sqlite3_stmt *entries,
   g_clear_pointer (state, g_free);
   do
     {
-      const char *changes = (const char *) sqlite3_column_text (entries, 1);
+      const char *changes = entries->changes;
       g_autoptr (JsonParser) parser = json_parser_new ();
       JsonObject *o;
       JsonObjectIter iter;
@@ -237,57 +256,54 @@ replay (sqlite3_stmt *entries,
             g_hash_table_insert (fields, g_strdup (name), json_node_copy (after));
         }
     }
-  while ((*more = sqlite3_step (entries) == SQLITE_ROW) && sqlite3_column_int64 (entries, 0) == id);
+  while (entries_next (entries) && entries->id == id);
   return count;
 }
 
 static void
-compare (Check        *check,
-         const char   *label,
-         sqlite3_stmt *row,
-         GArray       *columns,
-         gint64        count,
-         GHashTable   *fields,
-         const char   *state)
+compare (Check                       *check,
+         const char                  *label,
+         const MzStoreAuditRecordRow *row,
+         GArray                      *columns,
+         gint64                       count,
+         GHashTable                  *fields,
+         const char                  *state)
 {
-  gint64 id = sqlite3_column_int64 (row, 0);
-  const char *stored_state = (const char *) sqlite3_column_text (row, 1);
-  gint64 version = sqlite3_column_int64 (row, 2);
+  gint64 id = row->id;
 
-  if (g_strcmp0 (stored_state, state) != 0)
+  if (g_strcmp0 (row->state, state) != 0)
     problem (check, "%s第 %" G_GINT64_FORMAT " 条记录的状态与审计日志不符", label, id);
-  if (version != count)
+  if (row->version != count)
     problem (check, "%s第 %" G_GINT64_FORMAT " 条记录的版本为 %" G_GINT64_FORMAT
-             "，审计日志记载了 %" G_GINT64_FORMAT " 次办理", label, id, version, count);
+             "，审计日志记载了 %" G_GINT64_FORMAT " 次办理", label, id, row->version, count);
   for (guint i = 0; i < columns->len; i++)
     {
       const Column *c = &g_array_index (columns, Column, i);
 
-      /* Columns 0–4: id, state, version, created_at, updated_at. */
-      if (!value_matches (check, row, 5 + (int) i, c, g_hash_table_lookup (fields, c->name)))
+      if (!value_matches (check, &row->values[i], c, g_hash_table_lookup (fields, c->name)))
         problem (check, "%s第 %" G_GINT64_FORMAT " 条记录的字段 %s 与审计日志不符"
                  "（在审计日志之外被修改）", label, id, c->name);
     }
 }
 
 static gboolean
-check_kind (Check      *check,
-            sqlite3    *db,
-            const char *plugin,
-            const char *kind,
-            const char *definition,
-            GError    **error)
+check_kind (Check         *check,
+            MzStoreReader *reader,
+            const char    *plugin,
+            const char    *kind,
+            const char    *definition,
+            GError       **error)
 {
   g_autoptr (GArray) columns = NULL;
-  g_autoptr (GString) select = g_string_new ("SELECT id, state, version, created_at, updated_at");
+  g_autofree const char **names = NULL;
   g_autoptr (GHashTable) fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                          (GDestroyNotify) json_node_unref);
   g_autofree char *object_kind = g_strconcat (plugin, ".", kind, NULL);
   g_autofree char *label = g_strdup_printf ("%s：", object_kind);
   g_autofree char *state = NULL;
-  sqlite3_stmt *rows = NULL;
-  sqlite3_stmt *entries = NULL;
-  gboolean more_rows, more_entries;
+  MzStoreAuditRecords *rows = NULL;
+  const MzStoreAuditRecordRow *row;
+  Entries entries = { 0 };
   gboolean ok = FALSE;
 
   if (!identifier_ok (plugin) || !identifier_ok (kind))
@@ -299,39 +315,30 @@ check_kind (Check      *check,
   columns = kind_columns (definition, error);
   if (columns == NULL)
     return FALSE;
+  names = g_new0 (const char *, columns->len + 1);
   for (guint i = 0; i < columns->len; i++)
-    g_string_append_printf (select, ", \"%s\"", g_array_index (columns, Column, i).name);
-  g_string_append_printf (select, " FROM \"%s_%s\" ORDER BY id", plugin, kind);
+    names[i] = g_array_index (columns, Column, i).name;
 
-  /* The entries that changed records of this kind: its actions, direct
-   * or through an import ("import.<plugin>.<kind>.<action>"); not reads. */
-  if (sqlite3_prepare_v2 (db, select->str, -1, &rows, NULL) != SQLITE_OK
-      || sqlite3_prepare_v2 (db,
-                             "SELECT object_id, changes FROM audit_entries"
-                             " WHERE object_kind = ?1 AND outcome = 'ok' AND object_id > 0"
-                             " AND (substr (action, 1, length (?1) + 1) = ?1 || '.'"
-                             "      OR substr (action, 1, length (?1) + 8) = 'import.' || ?1 || '.')"
-                             " ORDER BY object_id, seq", -1, &entries, NULL) != SQLITE_OK)
-    {
-      mz_audit_set_storage_error (error, db, "读取记录");
-      goto out;
-    }
-  sqlite3_bind_text (entries, 1, object_kind, -1, SQLITE_STATIC);
+  rows = mz_store_audit_records_open (reader, plugin, kind, names, columns->len, error);
+  if (rows == NULL)
+    goto out;
+  entries.cursor = mz_store_audit_changes_open (reader, object_kind, error);
+  if (entries.cursor == NULL)
+    goto out;
 
   /* Both in id order: walk them side by side. */
-  more_rows = sqlite3_step (rows) == SQLITE_ROW;
-  more_entries = sqlite3_step (entries) == SQLITE_ROW;
-  while (more_rows || more_entries)
+  row = mz_store_audit_records_next (rows);
+  entries_next (&entries);
+  while (row != NULL || entries.more)
     {
-      gint64 row_id = more_rows ? sqlite3_column_int64 (rows, 0) : G_MAXINT64;
-      gint64 entry_id = more_entries ? sqlite3_column_int64 (entries, 0) : G_MAXINT64;
+      gint64 row_id = row != NULL ? row->id : G_MAXINT64;
+      gint64 entry_id = entries.more ? entries.id : G_MAXINT64;
 
       if (entry_id < row_id)
         {
           problem (check, "%s第 %" G_GINT64_FORMAT " 条记录在审计日志中有办理记载，"
                    "但已不在数据库中（在审计日志之外被删除）", label, entry_id);
-          while ((more_entries = sqlite3_step (entries) == SQLITE_ROW)
-                 && sqlite3_column_int64 (entries, 0) == entry_id)
+          while (entries_next (&entries) && entries.id == entry_id)
             ;
           continue;
         }
@@ -341,55 +348,59 @@ check_kind (Check      *check,
                  label, row_id);
       else
         {
-          gint64 count = replay (entries, entry_id, fields, &state, &more_entries);
+          gint64 count = replay (&entries, entry_id, fields, &state);
 
-          compare (check, label, rows, columns, count, fields, state);
+          compare (check, label, row, columns, count, fields, state);
         }
-      more_rows = sqlite3_step (rows) == SQLITE_ROW;
+      row = mz_store_audit_records_next (rows);
     }
   ok = TRUE;
 
 out:
-  sqlite3_finalize (rows);
-  sqlite3_finalize (entries);
+  mz_store_audit_records_close (rows);
+  mz_store_audit_changes_close (entries.cursor);
   return ok;
 }
 
+typedef struct
+{
+  Check *check;
+  MzStoreReader *reader;
+  GError **error;
+  gboolean ok;
+} Kinds;
+
+static gboolean
+each_kind (const char *plugin,
+           const char *kind,
+           const char *definition,
+           gpointer    data)
+{
+  Kinds *k = data;
+
+  k->ok = check_kind (k->check, k->reader, plugin, kind, definition, k->error);
+  k->check->result->kinds++;
+  return k->ok;
+}
+
 gboolean
-mz_audit_check_records (sqlite3              *db,
+mz_audit_check_records (MzStoreReader        *reader,
                         MzAuditRecordsResult *result,
                         GError              **error)
 {
   g_autoptr (GString) problems = g_string_new (NULL);
   g_autofree char *salt = NULL;
   Check check = { NULL, result, problems };
-  sqlite3_stmt *kinds = NULL;
-  gboolean ok = TRUE;
-  int rc;
+  Kinds kinds = { &check, reader, error, TRUE };
 
-  g_return_val_if_fail (db != NULL && result != NULL, FALSE);
+  g_return_val_if_fail (reader != NULL && result != NULL, FALSE);
 
   memset (result, 0, sizeof *result);
   /* The office's key for the hashes of personal values, kept beside the
    * records: what recomputes a hash is the database, not the caller. */
-  if (sqlite3_prepare_v2 (db, "SELECT value FROM mz_meta WHERE key = 'audit_salt'", -1, &kinds,
-                          NULL) == SQLITE_OK && sqlite3_step (kinds) == SQLITE_ROW)
-    salt = g_strdup ((const char *) sqlite3_column_text (kinds, 0));
-  sqlite3_finalize (kinds);
-  kinds = NULL;
+  salt = mz_store_audit_salt (reader);
   check.salt = salt;
-  if (sqlite3_prepare_v2 (db, "SELECT plugin, kind, definition FROM mz_schema ORDER BY plugin, kind",
-                          -1, &kinds, NULL) != SQLITE_OK)
-    return mz_audit_set_storage_error (error, db, "读取记录类型");
-  while (ok && (rc = sqlite3_step (kinds)) == SQLITE_ROW)
-    {
-      ok = check_kind (&check, db, (const char *) sqlite3_column_text (kinds, 0),
-                       (const char *) sqlite3_column_text (kinds, 1),
-                       (const char *) sqlite3_column_text (kinds, 2), error);
-      result->kinds++;
-    }
-  sqlite3_finalize (kinds);
-  if (!ok)
+  if (!mz_store_audit_kinds (reader, each_kind, &kinds, error) || !kinds.ok)
     return FALSE;
   if (result->problems > 0)
     {

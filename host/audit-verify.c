@@ -19,7 +19,6 @@
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "audit-private.h"
-#include "store-sqlite.h"
 
 #include <string.h>
 
@@ -27,7 +26,7 @@ typedef MzAuditCheckpointRecord Checkpoint;
 
 typedef struct
 {
-  sqlite3 *db;
+  MzStoreReader *reader;
   const MzHashAlgo *algo;
   gsize d;
   guint8 public_key[crypto_sign_PUBLICKEYBYTES];
@@ -36,18 +35,12 @@ typedef struct
   guint64 last_checkpoint_size;
   MzAuditCanon canon;
   MzAuditCanon probe;
-  sqlite3_stmt *row_at;  /* one entry by seq, for classification */
 } Verifier;
 
-#define ROW_SQL "SELECT seq, " MZ_AUDIT_ENTRY_COLUMNS ", leaf_hash, chain_hash FROM audit_entries"
-#define RANGE_SQL "SELECT seq, " MZ_AUDIT_ENTRY_COLUMNS ", leaf_hash FROM audit_entries" \
-  " WHERE seq BETWEEN ? AND ? ORDER BY seq"
 /* Entries per fast-pass segment (the leaf buffer is this many digests),
  * and the fewest for which a second thread is worth starting. */
 #define SEGMENT_SIZE (1 << 16)
 #define PARALLEL_MIN 16384
-#define COL_LEAF (1 + MZ_AUDIT_ENTRY_COLUMN_COUNT)
-#define COL_CHAIN (COL_LEAF + 1)
 
 static void
 verifier_clear (Verifier *v)
@@ -56,7 +49,6 @@ verifier_clear (Verifier *v)
   g_clear_pointer (&v->key_id, g_free);
   mz_audit_canon_clear (&v->canon);
   mz_audit_canon_clear (&v->probe);
-  sqlite3_finalize (v->row_at);
 }
 
 static gint
@@ -72,37 +64,35 @@ checkpoint_compare (gconstpointer a,
 }
 
 static gboolean
+add_checkpoint (const MzStoreAuditCheckpointRow *row,
+                gpointer                         data)
+{
+  Verifier *v = data;
+  Checkpoint cp = { 0 };
+
+  cp.id = row->id;
+  cp.tree_size = (guint64) MAX (0, row->tree_size);
+  cp.time_usec = row->time_usec;
+  cp.root_ok = row->root_hash_len == v->d;
+  if (cp.root_ok)
+    memcpy (cp.root, row->root_hash, v->d);
+  cp.signature_ok = row->signature_len == crypto_sign_BYTES;
+  if (cp.signature_ok)
+    memcpy (cp.signature, row->signature, crypto_sign_BYTES);
+  cp.key_id = g_strdup (row->key_id);
+  g_array_append_val (v->checkpoints, cp);
+  v->last_checkpoint_size = MAX (v->last_checkpoint_size, cp.tree_size);
+  return TRUE;
+}
+
+static gboolean
 load_checkpoints (Verifier *v,
                   GError  **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
   v->checkpoints = g_array_new (FALSE, TRUE, sizeof (Checkpoint));
   g_array_set_clear_func (v->checkpoints, mz_audit_checkpoint_record_clear);
-  if (sqlite3_prepare_v2 (v->db, "SELECT id, tree_size, root_hash, time_usec, signature, key_id"
-                                 " FROM audit_checkpoints", -1, &stmt, NULL) != SQLITE_OK)
-    return mz_audit_set_storage_error (error, v->db, "读取检查点");
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      Checkpoint cp = { 0 };
-
-      cp.id = sqlite3_column_int64 (stmt, 0);
-      cp.tree_size = (guint64) MAX (0, sqlite3_column_int64 (stmt, 1));
-      cp.time_usec = sqlite3_column_int64 (stmt, 3);
-      cp.root_ok = (gsize) sqlite3_column_bytes (stmt, 2) == v->d;
-      if (cp.root_ok)
-        memcpy (cp.root, sqlite3_column_blob (stmt, 2), v->d);
-      cp.signature_ok = sqlite3_column_bytes (stmt, 4) == crypto_sign_BYTES;
-      if (cp.signature_ok)
-        memcpy (cp.signature, sqlite3_column_blob (stmt, 4), crypto_sign_BYTES);
-      cp.key_id = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
-      g_array_append_val (v->checkpoints, cp);
-      v->last_checkpoint_size = MAX (v->last_checkpoint_size, cp.tree_size);
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return mz_audit_set_storage_error (error, v->db, "读取检查点");
+  if (!mz_store_audit_checkpoints (v->reader, add_checkpoint, v, error))
+    return FALSE;
   g_array_sort (v->checkpoints, checkpoint_compare);
   return TRUE;
 }
@@ -161,36 +151,34 @@ check_checkpoint (Verifier               *v,
 }
 
 static gboolean
-stored_leaf_is (Verifier      *v,
-                sqlite3_stmt  *stmt,
-                MzAuditCanon  *canon,
-                gint64         seq)
+stored_leaf_is (Verifier              *v,
+                const MzStoreAuditRow *row,
+                MzAuditCanon          *canon,
+                gint64                 seq)
 {
   guint8 leaf[MZ_HASH_MAX_SIZE];
 
-  if ((gsize) sqlite3_column_bytes (stmt, COL_LEAF) != v->d)
+  if (row->leaf_hash_len != v->d)
     return FALSE;
-  mz_audit_canon_from_row (canon, stmt, 1, seq);
+  mz_audit_canon_from_row (canon, row, seq);
   mz_merkle_leaf_hash_prefixed (v->algo, canon->data, canon->len, leaf);
-  return memcmp (leaf, sqlite3_column_blob (stmt, COL_LEAF), v->d) == 0;
+  return memcmp (leaf, row->leaf_hash, v->d) == 0;
 }
 
 /* Which sequence number the row's content and stored leaf hash were
  * written for, if any; 0 when none up to @max_seq.  Only the seq bytes of
  * the canonical form change between candidates. */
 static gint64
-find_original_seq (Verifier     *v,
-                   sqlite3_stmt *stmt,
-                   gint64        at,
-                   gint64        max_seq)
+find_original_seq (Verifier              *v,
+                   const MzStoreAuditRow *row,
+                   gint64                 at,
+                   gint64                 max_seq)
 {
   guint8 leaf[MZ_HASH_MAX_SIZE];
-  const guint8 *stored;
 
-  if ((gsize) sqlite3_column_bytes (stmt, COL_LEAF) != v->d)
+  if (row->leaf_hash_len != v->d)
     return 0;
-  stored = sqlite3_column_blob (stmt, COL_LEAF);
-  mz_audit_canon_from_row (&v->probe, stmt, 1, at);
+  mz_audit_canon_from_row (&v->probe, row, at);
   for (gint64 s = 1; s <= max_seq; s++)
     {
       if (s == at)
@@ -198,10 +186,27 @@ find_original_seq (Verifier     *v,
       for (int i = 0; i < 8; i++)
         v->probe.data[2 + i] = (guint8) ((guint64) s >> (56 - 8 * i));
       mz_merkle_leaf_hash_prefixed (v->algo, v->probe.data, v->probe.len, leaf);
-      if (memcmp (leaf, stored, v->d) == 0)
+      if (memcmp (leaf, row->leaf_hash, v->d) == 0)
         return s;
     }
   return 0;
+}
+
+typedef struct
+{
+  Verifier *v;
+  gint64 was;
+  gboolean moved;
+} NextRow;
+
+static gboolean
+next_row_check (const MzStoreAuditRow *row,
+                gpointer               data)
+{
+  NextRow *n = data;
+
+  n->moved = stored_leaf_is (n->v, row, &n->v->probe, n->was);
+  return FALSE;
 }
 
 /* Does the row at @seq + 1 hold what was written as entry @seq, i.e. were
@@ -211,38 +216,31 @@ next_row_was (Verifier *v,
               gint64    seq,
               gint64    was)
 {
-  gboolean moved = FALSE;
+  NextRow n = { v, was, FALSE };
 
-  sqlite3_reset (v->row_at);
-  sqlite3_bind_int64 (v->row_at, 1, seq + 1);
-  if (sqlite3_step (v->row_at) == SQLITE_ROW)
-    moved = stored_leaf_is (v, v->row_at, &v->probe, was);
-  sqlite3_reset (v->row_at);
-  return moved;
+  mz_store_audit_entry (v->reader, seq + 1, next_row_check, &n, NULL);
+  return n.moved;
 }
 
 static gint64
 max_seq (Verifier *v)
 {
-  sqlite3_stmt *stmt = NULL;
   gint64 max = 0;
 
-  if (sqlite3_prepare_v2 (v->db, "SELECT max(seq) FROM audit_entries", -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    max = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
+  if (!mz_store_audit_extent (v->reader, &max, NULL, NULL))
+    max = 0;
   return MAX (max, (gint64) v->last_checkpoint_size + 1);
 }
 
 /* The row at @seq failed its leaf or chain check: say what happened to it. */
 static void
-classify (Verifier            *v,
-          sqlite3_stmt        *stmt,
-          gint64               seq,
-          gboolean             leaf_ok,
-          gboolean             link_ok,
-          MzAuditVerifyResult *result,
-          GError             **error)
+classify (Verifier              *v,
+          const MzStoreAuditRow *row,
+          gint64                 seq,
+          gboolean               leaf_ok,
+          gboolean               link_ok,
+          MzAuditVerifyResult   *result,
+          GError               **error)
 {
   gboolean covered = (guint64) seq <= v->last_checkpoint_size;
   gint64 original;
@@ -250,7 +248,7 @@ classify (Verifier            *v,
   result->first_bad_seq = seq;
   if (!leaf_ok)
     {
-      original = find_original_seq (v, stmt, seq, max_seq (v));
+      original = find_original_seq (v, row, seq, max_seq (v));
       if (original == seq + 1 && next_row_was (v, seq, seq + 2))
         g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_MISSING,
                      "第 %" G_GINT64_FORMAT " 条审计记录被删除，其后的记录被重新编号（该位置现为原第 %" G_GINT64_FORMAT " 条） [audit.removed]",
@@ -278,6 +276,35 @@ classify (Verifier            *v,
                  "第 %" G_GINT64_FORMAT " 条审计记录被改动，且其叶哈希被重算：哈希链在此断开 [audit.altered]", seq);
 }
 
+gboolean
+mz_audit_reader_meta (MzStoreReader     *reader,
+                      const MzHashAlgo **out_algo,
+                      guint8             public_key[crypto_sign_PUBLICKEYBYTES],
+                      gboolean          *out_has_key,
+                      GError           **error)
+{
+  g_autofree char *hash_name = NULL;
+  g_autoptr (GBytes) stored_key = NULL;
+
+  *out_has_key = FALSE;
+  if (!mz_store_audit_meta (reader, &hash_name, &stored_key, error))
+    return FALSE;
+  if (stored_key != NULL && g_bytes_get_size (stored_key) == crypto_sign_PUBLICKEYBYTES)
+    {
+      memcpy (public_key, g_bytes_get_data (stored_key, NULL), crypto_sign_PUBLICKEYBYTES);
+      *out_has_key = TRUE;
+    }
+  *out_algo = mz_hash_algo_lookup (hash_name != NULL ? hash_name : "");
+  if (*out_algo == NULL)
+    {
+      g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_STORAGE,
+                   "审计日志使用的哈希算法“%s”不受支持 [audit.hash.unknown]",
+                   hash_name != NULL ? hash_name : "(无)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 load_keys (Verifier   *v,
            const char *public_key_path,
@@ -285,7 +312,7 @@ load_keys (Verifier   *v,
 {
   gboolean has_key = FALSE;
 
-  if (!mz_audit_meta_read (v->db, &v->algo, v->public_key, &has_key, error))
+  if (!mz_audit_reader_meta (v->reader, &v->algo, v->public_key, &has_key, error))
     return FALSE;
   v->d = v->algo->digest_size;
   if (!has_key)
@@ -313,58 +340,45 @@ load_keys (Verifier   *v,
   return TRUE;
 }
 
-static gboolean
-has_audit_tables (sqlite3 *db)
-{
-  sqlite3_stmt *stmt = NULL;
-  gboolean found = FALSE;
-
-  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'audit_meta'",
-                          -1, &stmt, NULL) == SQLITE_OK)
-    found = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_finalize (stmt);
-  return found;
-}
-
 /* One thread's share of a segment in the fast pass. */
 typedef struct
 {
   const MzHashAlgo *algo;
-  sqlite3_stmt *stmt;    /* RANGE_SQL on this thread's connection */
+  MzStoreAuditScan *scan;  /* on this thread's connection */
   gint64 first;
   gint64 last;
-  guint8 *leaves;        /* receives the leaf hashes of first..last */
+  guint8 *leaves;          /* receives the leaf hashes of first..last */
+  gint64 expected;
   MzAuditCanon canon;
   gboolean ok;
 } RangeScan;
+
+static gboolean
+scan_row (const MzStoreAuditRow *row,
+          gpointer               data)
+{
+  RangeScan *r = data;
+  gsize d = r->algo->digest_size;
+  guint8 *leaf = r->leaves + (gsize) (r->expected - r->first) * d;
+
+  if (row->seq != r->expected || row->leaf_hash_len != d)
+    return FALSE;
+  mz_audit_canon_from_row (&r->canon, row, r->expected);
+  mz_merkle_leaf_hash_prefixed (r->algo, r->canon.data, r->canon.len, leaf);
+  if (memcmp (leaf, row->leaf_hash, d) != 0)
+    return FALSE;
+  r->expected++;
+  return TRUE;
+}
 
 /* Are entries first..last all present, in order, each matching its
  * stored leaf hash? */
 static gboolean
 scan_range (RangeScan *r)
 {
-  gsize d = r->algo->digest_size;
-  gint64 expected = r->first;
-  int rc;
-
-  sqlite3_reset (r->stmt);
-  sqlite3_bind_int64 (r->stmt, 1, r->first);
-  sqlite3_bind_int64 (r->stmt, 2, r->last);
-  while ((rc = sqlite3_step (r->stmt)) == SQLITE_ROW)
-    {
-      guint8 *leaf = r->leaves + (gsize) (expected - r->first) * d;
-
-      if (sqlite3_column_int64 (r->stmt, 0) != expected ||
-          (gsize) sqlite3_column_bytes (r->stmt, COL_LEAF) != d)
-        break;
-      mz_audit_canon_from_row (&r->canon, r->stmt, 1, expected);
-      mz_merkle_leaf_hash_prefixed (r->algo, r->canon.data, r->canon.len, leaf);
-      if (memcmp (leaf, sqlite3_column_blob (r->stmt, COL_LEAF), d) != 0)
-        break;
-      expected++;
-    }
-  sqlite3_reset (r->stmt);
-  return rc == SQLITE_DONE && expected == r->last + 1;
+  r->expected = r->first;
+  return mz_store_audit_scan_range (r->scan, r->first, r->last, scan_row, r, NULL) &&
+         r->expected == r->last + 1;
 }
 
 static gpointer
@@ -376,43 +390,34 @@ scan_range_thread (gpointer data)
   return NULL;
 }
 
-/* A read-only connection of its own for each scanning thread, without
- * SQLite's per-call mutex (about a tenth of the scan's time otherwise);
- * NULL for in-memory or temporary databases, which are then read on the
- * caller's connection by one thread.  The log is append-only, so rows up
- * to the caller's last seq are the same whatever snapshot these read. */
-static sqlite3_stmt *
-open_reader (sqlite3  *db,
-             sqlite3 **out_db)
+typedef struct
 {
-  const char *file = sqlite3_db_filename (db, "main");
-  sqlite3_stmt *stmt = NULL;
+  Verifier *v;
+  guint8 link[2 * MZ_HASH_MAX_SIZE];
+  gint64 from;
+  gint64 expected;
+  gboolean ok;
+} TailChain;
 
-  *out_db = NULL;
-  if (file == NULL || *file == '\0' ||
-      sqlite3_open_v2 (file, out_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (*out_db, RANGE_SQL, -1, &stmt, NULL) != SQLITE_OK)
+static gboolean
+tail_row (const MzStoreAuditRow *row,
+          gpointer               data)
+{
+  TailChain *t = data;
+  gsize d = t->v->d;
+  guint8 chain[MZ_HASH_MAX_SIZE];
+
+  t->ok = row->seq == t->expected && row->leaf_hash_len == d && row->chain_hash_len == d;
+  if (t->ok && t->expected > t->from)
     {
-      sqlite3_close (*out_db);
-      *out_db = NULL;
-      return NULL;
+      memcpy (t->link + d, row->leaf_hash, d);
+      t->v->algo->digest (t->link, 2 * d, chain);
+      t->ok = memcmp (chain, row->chain_hash, d) == 0;
     }
-  sqlite3_busy_timeout (*out_db, 5000);
-  return stmt;
-}
-
-static gint64
-select_int (sqlite3    *db,
-            const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value = -1;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
+  if (t->ok)
+    memcpy (t->link, row->chain_hash, d);
+  t->expected++;
+  return t->ok;
 }
 
 /* After the last checkpoint the chain is all that protects an entry
@@ -421,38 +426,14 @@ static gboolean
 tail_chain_ok (Verifier *v,
                gint64    max)
 {
-  gsize d = v->d;
-  guint8 link[2 * MZ_HASH_MAX_SIZE] = { 0 };
-  guint8 chain[MZ_HASH_MAX_SIZE];
-  sqlite3_stmt *stmt = NULL;
-  gint64 from = (gint64) v->last_checkpoint_size;
-  gint64 expected = from;
-  gboolean ok = TRUE;
+  TailChain t = { 0 };
 
-  if (sqlite3_prepare_v2 (v->db, "SELECT seq, leaf_hash, chain_hash FROM audit_entries"
-                                 " WHERE seq BETWEEN ? AND ? ORDER BY seq", -1, &stmt, NULL) != SQLITE_OK)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, MAX (from, 1));
-  sqlite3_bind_int64 (stmt, 2, max);
-  if (from == 0)
-    expected = 1;
-  while (ok && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      ok = sqlite3_column_int64 (stmt, 0) == expected &&
-           (gsize) sqlite3_column_bytes (stmt, 1) == d &&
-           (gsize) sqlite3_column_bytes (stmt, 2) == d;
-      if (ok && expected > from)
-        {
-          memcpy (link + d, sqlite3_column_blob (stmt, 1), d);
-          v->algo->digest (link, 2 * d, chain);
-          ok = memcmp (chain, sqlite3_column_blob (stmt, 2), d) == 0;
-        }
-      if (ok)
-        memcpy (link, sqlite3_column_blob (stmt, 2), d);
-      expected++;
-    }
-  sqlite3_finalize (stmt);
-  return ok && expected == max + 1;
+  t.v = v;
+  t.from = (gint64) v->last_checkpoint_size;
+  t.expected = t.from == 0 ? 1 : t.from;
+  t.ok = TRUE;
+  return mz_store_audit_hashes (v->reader, MAX (t.from, 1), max, tail_row, &t, NULL) &&
+         t.ok && t.expected == max + 1;
 }
 
 /* Appends leaves first..last to @frontier, checking each checkpoint whose
@@ -495,22 +476,24 @@ verify_fast (Verifier            *v,
   gsize d = v->d;
   MzMerkleFrontier frontier;
   RangeScan main_scan = { 0 }, helper_scan = { 0 };
-  sqlite3 *main_db = NULL, *helper_db = NULL;
   g_autofree guint8 *leaves = NULL;
-  gint64 max = select_int (v->db, "SELECT coalesce (max (seq), 0) FROM audit_entries");
+  gint64 max = 0, below_one = 0;
+  gboolean separate;
   gboolean ok = TRUE;
   guint ci = 0;
 
-  if (max < 0 || select_int (v->db, "SELECT count (*) FROM audit_entries WHERE seq < 1") != 0)
+  if (!mz_store_audit_extent (v->reader, &max, &below_one, NULL) || below_one != 0)
     return FALSE;
   mz_merkle_frontier_init (&frontier, v->algo);
   main_scan.algo = helper_scan.algo = v->algo;
-  main_scan.stmt = open_reader (v->db, &main_db);
-  if (main_scan.stmt == NULL &&
-      sqlite3_prepare_v2 (v->db, RANGE_SQL, -1, &main_scan.stmt, NULL) != SQLITE_OK)
+  main_scan.scan = mz_store_audit_scan_open (v->reader, TRUE);
+  separate = main_scan.scan != NULL;
+  if (!separate)
+    main_scan.scan = mz_store_audit_scan_open (v->reader, FALSE);
+  if (main_scan.scan == NULL)
     return FALSE;
-  if (main_db != NULL && max >= PARALLEL_MIN && g_get_num_processors () > 1)
-    helper_scan.stmt = open_reader (v->db, &helper_db);
+  if (separate && max >= PARALLEL_MIN && g_get_num_processors () > 1)
+    helper_scan.scan = mz_store_audit_scan_open (v->reader, TRUE);
   leaves = g_malloc (MAX (1, (gsize) MIN (max, SEGMENT_SIZE) * d));
 
   for (gint64 first = 1; ok && first <= max; first += SEGMENT_SIZE)
@@ -519,7 +502,7 @@ verify_fast (Verifier            *v,
       gint64 mid = last;
       GThread *thread = NULL;
 
-      if (helper_scan.stmt != NULL && last - first + 1 >= PARALLEL_MIN)
+      if (helper_scan.scan != NULL && last - first + 1 >= PARALLEL_MIN)
         {
           mid = first + (gint64) ((double) (last - first + 1) * MAIN_SHARE);
           helper_scan.first = mid + 1;
@@ -543,10 +526,8 @@ verify_fast (Verifier            *v,
     }
   ok = ok && fold_leaves (v, &frontier, NULL, max + 1, max, &ci, result);
 
-  sqlite3_finalize (main_scan.stmt);
-  sqlite3_finalize (helper_scan.stmt);
-  sqlite3_close (main_db);
-  sqlite3_close (helper_db);
+  mz_store_audit_scan_close (main_scan.scan);
+  mz_store_audit_scan_close (helper_scan.scan);
   mz_audit_canon_clear (&main_scan.canon);
   mz_audit_canon_clear (&helper_scan.canon);
   if (!ok || ci < v->checkpoints->len || !tail_chain_ok (v, max))
@@ -555,115 +536,136 @@ verify_fast (Verifier            *v,
   return TRUE;
 }
 
+/* The careful pass, one row at a time in sequence order. */
+typedef struct
+{
+  Verifier *v;
+  MzAuditVerifyResult *result;
+  GError **error;
+  MzMerkleFrontier frontier;
+  guint8 link[2 * MZ_HASH_MAX_SIZE];
+  guint ci;
+  guint64 previous_size;
+  gint64 expected;
+  gboolean failed;
+} RowPass;
+
+/* Checks the checkpoints whose size the tree has reached. */
+static gboolean
+row_pass_checkpoints (RowPass *p)
+{
+  Verifier *v = p->v;
+
+  while (p->ci < v->checkpoints->len &&
+         g_array_index (v->checkpoints, Checkpoint, p->ci).tree_size == p->frontier.size)
+    {
+      const Checkpoint *cp = &g_array_index (v->checkpoints, Checkpoint, p->ci);
+
+      if (!check_checkpoint (v, cp, &p->frontier, p->previous_size, p->result, p->error))
+        return FALSE;
+      p->previous_size = cp->tree_size;
+      p->ci++;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_row (const MzStoreAuditRow *row,
+           gpointer               data)
+{
+  RowPass *p = data;
+  Verifier *v = p->v;
+  const MzHashAlgo *algo = v->algo;
+  gsize d = v->d;
+  guint8 leaf[MZ_HASH_MAX_SIZE];
+  guint8 chain[MZ_HASH_MAX_SIZE];
+  gint64 seq = row->seq;
+  gboolean leaf_ok;
+  gboolean link_ok;
+
+  if (!row_pass_checkpoints (p))
+    goto fail;
+
+  if (seq != p->expected)
+    {
+      p->result->first_bad_seq = seq < p->expected ? seq : p->expected;
+      if (seq < p->expected)
+        g_set_error (p->error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_INSERTED,
+                     "第 %" G_GINT64_FORMAT " 条审计记录是插入的：序号不在 1 起的连续序列中 [audit.inserted]", seq);
+      else
+        g_set_error (p->error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_MISSING,
+                     "第 %" G_GINT64_FORMAT " 条审计记录被删除：序号从 %" G_GINT64_FORMAT " 跳到 %" G_GINT64_FORMAT " [audit.removed]",
+                     p->expected, p->expected - 1, seq);
+      goto fail;
+    }
+
+  mz_audit_canon_from_row (&v->canon, row, seq);
+  mz_merkle_leaf_hash_prefixed (algo, v->canon.data, v->canon.len, leaf);
+  leaf_ok = row->leaf_hash_len == d && memcmp (leaf, row->leaf_hash, d) == 0;
+  link_ok = FALSE;
+  if (row->leaf_hash_len == d && row->chain_hash_len == d)
+    {
+      memcpy (p->link + d, row->leaf_hash, d);
+      algo->digest (p->link, 2 * d, chain);
+      link_ok = memcmp (chain, row->chain_hash, d) == 0;
+    }
+  if (!leaf_ok || !link_ok)
+    {
+      classify (v, row, seq, leaf_ok, link_ok, p->result, p->error);
+      goto fail;
+    }
+
+  memcpy (p->link, row->chain_hash, d);
+  mz_merkle_frontier_append (&p->frontier, leaf);
+  p->expected++;
+  p->result->entries++;
+  return TRUE;
+
+fail:
+  p->failed = TRUE;
+  return FALSE;
+}
+
 static gboolean
 verify_rows (Verifier            *v,
              MzAuditVerifyResult *result,
              GError             **error)
 {
-  const MzHashAlgo *algo = v->algo;
-  gsize d = v->d;
-  MzMerkleFrontier frontier;
-  guint8 link[2 * MZ_HASH_MAX_SIZE] = { 0 };
-  guint8 leaf[MZ_HASH_MAX_SIZE];
-  guint8 chain[MZ_HASH_MAX_SIZE];
-  sqlite3_stmt *stmt = NULL;
-  guint ci = 0;
-  guint64 previous_size = 0;
-  gint64 expected = 1;
-  int rc;
+  RowPass p = { 0 };
+  g_autoptr (GError) read_error = NULL;
+  gboolean read_ok;
 
-  mz_merkle_frontier_init (&frontier, algo);
-  if (sqlite3_prepare_v2 (v->db, ROW_SQL " ORDER BY seq", -1, &stmt, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (v->db, ROW_SQL " WHERE seq = ?", -1, &v->row_at, NULL) != SQLITE_OK)
+  p.v = v;
+  p.result = result;
+  p.error = error;
+  p.expected = 1;
+  mz_merkle_frontier_init (&p.frontier, v->algo);
+  read_ok = mz_store_audit_entries (v->reader, check_row, &p, &read_error);
+  /* The checkpoints the whole log reaches are checked before a failure
+   * to read on is reported. */
+  if (p.failed || !row_pass_checkpoints (&p))
+    return FALSE;
+  if (!read_ok)
     {
-      sqlite3_finalize (stmt);
-      return mz_audit_set_storage_error (error, v->db, "读取审计记录");
+      g_propagate_error (error, g_steal_pointer (&read_error));
+      return FALSE;
     }
 
-  for (;;)
+  if (p.ci < v->checkpoints->len)
     {
-      const guint8 *stored_leaf;
-      const guint8 *stored_chain;
-      gboolean leaf_ok;
-      gboolean link_ok;
-      gint64 seq;
+      const Checkpoint *cp = &g_array_index (v->checkpoints, Checkpoint, p.ci);
 
-      while (ci < v->checkpoints->len &&
-             g_array_index (v->checkpoints, Checkpoint, ci).tree_size == frontier.size)
-        {
-          const Checkpoint *cp = &g_array_index (v->checkpoints, Checkpoint, ci);
-
-          if (!check_checkpoint (v, cp, &frontier, previous_size, result, error))
-            goto fail;
-          previous_size = cp->tree_size;
-          ci++;
-        }
-
-      rc = sqlite3_step (stmt);
-      if (rc != SQLITE_ROW)
-        break;
-
-      seq = sqlite3_column_int64 (stmt, 0);
-      if (seq != expected)
-        {
-          result->first_bad_seq = seq < expected ? seq : expected;
-          if (seq < expected)
-            g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_INSERTED,
-                         "第 %" G_GINT64_FORMAT " 条审计记录是插入的：序号不在 1 起的连续序列中 [audit.inserted]", seq);
-          else
-            g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_MISSING,
-                         "第 %" G_GINT64_FORMAT " 条审计记录被删除：序号从 %" G_GINT64_FORMAT " 跳到 %" G_GINT64_FORMAT " [audit.removed]",
-                         expected, expected - 1, seq);
-          goto fail;
-        }
-
-      mz_audit_canon_from_row (&v->canon, stmt, 1, seq);
-      mz_merkle_leaf_hash_prefixed (algo, v->canon.data, v->canon.len, leaf);
-      stored_leaf = sqlite3_column_blob (stmt, COL_LEAF);
-      stored_chain = sqlite3_column_blob (stmt, COL_CHAIN);
-      leaf_ok = (gsize) sqlite3_column_bytes (stmt, COL_LEAF) == d && memcmp (leaf, stored_leaf, d) == 0;
-      link_ok = FALSE;
-      if ((gsize) sqlite3_column_bytes (stmt, COL_LEAF) == d &&
-          (gsize) sqlite3_column_bytes (stmt, COL_CHAIN) == d)
-        {
-          memcpy (link + d, stored_leaf, d);
-          algo->digest (link, 2 * d, chain);
-          link_ok = memcmp (chain, stored_chain, d) == 0;
-        }
-      if (!leaf_ok || !link_ok)
-        {
-          classify (v, stmt, seq, leaf_ok, link_ok, result, error);
-          goto fail;
-        }
-
-      memcpy (link, stored_chain, d);
-      mz_merkle_frontier_append (&frontier, leaf);
-      expected++;
-      result->entries++;
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return mz_audit_set_storage_error (error, v->db, "读取审计记录");
-
-  if (ci < v->checkpoints->len)
-    {
-      const Checkpoint *cp = &g_array_index (v->checkpoints, Checkpoint, ci);
-
-      result->first_bad_seq = (gint64) frontier.size + 1;
+      result->first_bad_seq = (gint64) p.frontier.size + 1;
       g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_MISSING,
                    "第 %" G_GUINT64_FORMAT " 条起的审计记录被删除：%s #%" G_GINT64_FORMAT " 记载共 %" G_GUINT64_FORMAT " 条，现只有 %" G_GUINT64_FORMAT " 条 [audit.removed]",
-                   frontier.size + 1, checkpoint_label (cp), cp->id, cp->tree_size, frontier.size);
+                   p.frontier.size + 1, checkpoint_label (cp), cp->id, cp->tree_size, p.frontier.size);
       return FALSE;
     }
   return TRUE;
-
-fail:
-  sqlite3_finalize (stmt);
-  return FALSE;
 }
 
 gboolean
-mz_audit_verify_shipped (sqlite3             *db,
+mz_audit_verify_shipped (MzStoreReader       *reader,
                          const char          *public_key_path,
                          const char          *shipped_checkpoints,
                          MzAuditVerifyResult *result,
@@ -674,7 +676,7 @@ mz_audit_verify_shipped (sqlite3             *db,
   gboolean own_txn;
   gboolean ok;
 
-  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (reader != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (result == NULL)
@@ -686,7 +688,7 @@ mz_audit_verify_shipped (sqlite3             *db,
                    "无法初始化密码库 libsodium [audit.sodium]");
       return FALSE;
     }
-  if (!has_audit_tables (db))
+  if (!mz_store_audit_exists (reader))
     {
       g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_NOT_FOUND,
                    "数据库中没有审计日志（缺少 audit_meta 表） [audit.not_found]");
@@ -696,10 +698,9 @@ mz_audit_verify_shipped (sqlite3             *db,
   /* One snapshot for everything read on the caller's connection, so that
    * entries committed meanwhile by the host do not look like a mismatch
    * with the checkpoints read earlier. */
-  own_txn = sqlite3_get_autocommit (db) != 0 &&
-            sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+  own_txn = mz_store_audit_read_begin (reader);
 
-  v.db = db;
+  v.reader = reader;
   ok = load_keys (&v, public_key_path, error) && load_checkpoints (&v, error);
   if (ok && shipped_checkpoints != NULL)
     {
@@ -716,15 +717,15 @@ mz_audit_verify_shipped (sqlite3             *db,
     }
   verifier_clear (&v);
   if (own_txn)
-    sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+    mz_store_reader_end (reader);
   return ok;
 }
 
 gboolean
-mz_audit_verify (sqlite3             *db,
+mz_audit_verify (MzStoreReader       *reader,
                  const char          *public_key_path,
                  MzAuditVerifyResult *result,
                  GError             **error)
 {
-  return mz_audit_verify_shipped (db, public_key_path, NULL, result, error);
+  return mz_audit_verify_shipped (reader, public_key_path, NULL, result, error);
 }

@@ -219,6 +219,38 @@ probe_read (MzAudit *audit,
   return TRUE;
 }
 
+/* The columns of a row of "SELECT seq, MZ_AUDIT_ENTRY_COLUMNS, …" as the
+ * canonical form reads them (store-audit-read.h); stored bytes without
+ * the copy sqlite3_column_text may make to add a NUL. */
+static void
+row_text (MzStoreAuditText *t,
+          sqlite3_stmt     *stmt,
+          int               col)
+{
+  t->data = sqlite3_column_blob (stmt, col);
+  if (t->data == NULL && sqlite3_column_type (stmt, col) != SQLITE_NULL)
+    t->data = "";
+  t->len = (gsize) sqlite3_column_bytes (stmt, col);
+}
+
+static void
+row_from_stmt (MzStoreAuditRow *row,
+               sqlite3_stmt    *stmt)
+{
+  MzStoreAuditText *texts[] = {
+    &row->office, &row->plugin, &row->plugin_version, &row->actor_user, &row->actor_role,
+    &row->actor_session, &row->actor_address, &row->action, &row->object_kind,
+  };
+  MzStoreAuditText *after_id[] = { &row->outcome, &row->reason, &row->correlation_id, &row->changes };
+
+  row->time_usec = sqlite3_column_int64 (stmt, 1);
+  for (int i = 0; i < (int) G_N_ELEMENTS (texts); i++)
+    row_text (texts[i], stmt, 2 + i);
+  row->object_id = sqlite3_column_int64 (stmt, 11);
+  for (int i = 0; i < (int) G_N_ELEMENTS (after_id); i++)
+    row_text (after_id[i], stmt, 12 + i);
+}
+
 /* Replays the entries after @base (the last checkpoint's size, or 0) into
  * the frontier, recomputing each leaf from the row and following the
  * chain: these entries are not yet signed, and the host must not sign a
@@ -236,6 +268,7 @@ replay_tail (MzAudit *audit,
   guint8 leaf[MZ_HASH_MAX_SIZE];
   guint8 chain[MZ_HASH_MAX_SIZE];
   sqlite3_stmt *stmt = NULL;
+  MzStoreAuditRow row = { 0 };
   gint64 expected = (gint64) base + 1;
   gboolean ok = TRUE;
   int rc;
@@ -266,7 +299,8 @@ replay_tail (MzAudit *audit,
           ok = FALSE;
           break;
         }
-      mz_audit_canon_from_row (&audit->canon, stmt, 1, seq);
+      row_from_stmt (&row, stmt);
+      mz_audit_canon_from_row (&audit->canon, &row, seq);
       mz_merkle_leaf_hash_prefixed (algo, audit->canon.data, audit->canon.len, leaf);
       memcpy (link, audit->chain, d);
       memcpy (link + d, leaf, d);

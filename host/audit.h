@@ -14,6 +14,8 @@
 #include <gio/gio.h>
 #include <sqlite3.h>
 
+#include "store.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -141,12 +143,11 @@ typedef struct
   gint64 first_bad_seq;
 } MzAuditVerifyResult;
 
-/* Recomputes every leaf and root from @db (any connection, read-only is
- * enough) and checks every checkpoint's signature with the public key
- * stored in the database (and, if @public_key_path is not NULL, that it is
- * the same as that file's).  On failure returns FALSE with @error naming
+/* Recomputes every leaf and root from @reader and checks every
+ * checkpoint's signature with the public key stored in the database (and,
+ * if @public_key_path is not NULL, that it is the same as that file's).  On failure returns FALSE with @error naming
  * the first bad entry and what is wrong with it. */
-gboolean mz_audit_verify (sqlite3 *db, const char *public_key_path,
+gboolean mz_audit_verify (MzStoreReader *reader, const char *public_key_path,
                           MzAuditVerifyResult *result, GError **error);
 
 /* "mac:<16 hex>": @value keyed with the office's @salt (mz_meta's
@@ -170,15 +171,16 @@ typedef struct
 /* Replays every record's audit entries (its change sets, in order) and
  * compares the result with the record as stored: state, version (one per
  * action) and every field, personal ones through their keyed hash with the
- * office's salt stored in @db.  FALSE with
+ * office's salt stored in the database.  FALSE with
  * MZ_AUDIT_ERROR_RECORD_ALTERED naming the first records and fields that
  * were changed, inserted or deleted behind the host's back.  Run it after
  * mz_audit_verify: it trusts the entries. */
-gboolean mz_audit_check_records (sqlite3 *db, MzAuditRecordsResult *result, GError **error);
+gboolean mz_audit_check_records (MzStoreReader *reader, MzAuditRecordsResult *result,
+                                 GError **error);
 
 /* An RFC 6962 inclusion proof of entry @seq against the latest checkpoint,
  * as a JSON object (newly allocated). */
-char *mz_audit_proof (sqlite3 *db, gint64 seq, GError **error);
+char *mz_audit_proof (MzStoreReader *reader, gint64 seq, GError **error);
 
 /* Checks a proof printed by mz_audit_proof without the database: the
  * entry's content against its leaf hash, the path against the checkpoint's
@@ -191,19 +193,19 @@ gboolean mz_audit_proof_check (const char *proof_json, const char *public_key_pa
 /* Every checkpoint as JSON lines on @out ({"hash", "id", "tree_size",
  * "root_hash", "time_usec", "signature", "key_id"}), for shipping to the
  * centre; mz_audit_verify_shipped checks a log against such a copy. */
-gboolean mz_audit_export_checkpoints (sqlite3 *db, GOutputStream *out, GError **error);
+gboolean mz_audit_export_checkpoints (MzStoreReader *reader, GOutputStream *out, GError **error);
 
 /* mz_audit_verify, and also against checkpoints kept elsewhere
  * (@shipped_checkpoints: the JSON lines of mz_audit_export_checkpoints, or
  * NULL): each must carry the office's signature and the log must still
  * reach its size with the same root, which catches a tail deleted together
  * with its checkpoints, or a log replaced and re-signed. */
-gboolean mz_audit_verify_shipped (sqlite3 *db, const char *public_key_path,
+gboolean mz_audit_verify_shipped (MzStoreReader *reader, const char *public_key_path,
                                   const char *shipped_checkpoints,
                                   MzAuditVerifyResult *result, GError **error);
 
 /* Entries with time in [@from_usec, @to_usec) as JSON lines on @out. */
-gboolean mz_audit_export (sqlite3 *db, gint64 from_usec, gint64 to_usec,
+gboolean mz_audit_export (MzStoreReader *reader, gint64 from_usec, gint64 to_usec,
                           GOutputStream *out, GError **error);
 
 G_END_DECLS

@@ -16,7 +16,6 @@
 #include <string.h>
 #include <gio/gunixoutputstream.h>
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
 
 #include <minzheng/minzheng.h>
 
@@ -25,7 +24,7 @@
 #include "mzctl.h"
 #include "registry.h"
 #include "services.h"
-#include "store-sqlite.h"
+#include "store-audit-read.h"
 
 /**
  * MzctlAuditError:
@@ -84,13 +83,11 @@ resolve_from_config (MzctlGlobal *global,
   return TRUE;
 }
 
-static sqlite3 *
+static MzStoreReader *
 open_database (MzctlGlobal *global,
                AuditArgs   *args,
                GError     **error)
 {
-  sqlite3 *db = NULL;
-
   if (!resolve_from_config (global, args, error))
     return NULL;
   if (!g_file_test (args->database, G_FILE_TEST_IS_REGULAR))
@@ -99,15 +96,7 @@ open_database (MzctlGlobal *global,
                    "数据库文件 %s 不存在 [mzctl.database.not_found]", args->database);
       return NULL;
     }
-  if (sqlite3_open_v2 (args->database, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-    {
-      g_set_error (error, MZCTL_AUDIT_ERROR, MZCTL_AUDIT_ERROR_DATABASE, "无法打开数据库 %s：%s [mzctl.database.open]",
-                   args->database, sqlite3_errmsg (db));
-      sqlite3_close (db);
-      return NULL;
-    }
-  sqlite3_busy_timeout (db, 5000);
-  return db;
+  return mz_store_audit_reader_open (args->database, error);
 }
 
 /* Exit status 1 for a failed check or I/O, 2 for a usage mistake. */
@@ -198,16 +187,16 @@ cmd_verify (MzctlGlobal *global,
     context_new (global, &args, NULL, "Recompute every leaf and root and check every checkpoint signature.", extra);
   MzAuditVerifyResult result = { 0 };
   g_autofree char *shipped = NULL;
-  sqlite3 *db;
+  MzStoreReader *reader;
   gboolean ok;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail ("audit verify", error, 2);
   if (checkpoints != NULL && !g_file_get_contents (checkpoints, &shipped, NULL, &error))
     return fail ("audit verify", error, 1);
-  db = open_database (global, &args, &error);
-  ok = db != NULL && mz_audit_verify_shipped (db, args.public_key, shipped, &result, &error);
-  sqlite3_close (db);
+  reader = open_database (global, &args, &error);
+  ok = reader != NULL && mz_audit_verify_shipped (reader, args.public_key, shipped, &result, &error);
+  mz_store_reader_close (reader);
 
   if (global->json)
     print_json_result (ok, &result, error);
@@ -239,7 +228,7 @@ cmd_proof (MzctlGlobal *global,
     context_new (global, &args, "SEQ", "Print the inclusion proof of entry SEQ against the latest checkpoint.", extra);
   g_autofree char *proof = NULL;
   guint64 seq = 0;
-  sqlite3 *db;
+  MzStoreReader *reader;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail ("audit proof", error, 2);
@@ -248,11 +237,11 @@ cmd_proof (MzctlGlobal *global,
       g_printerr ("mzctl audit proof: 请给出一个审计记录序号 SEQ（正整数） [mzctl.audit.seq]\n");
       return 2;
     }
-  db = open_database (global, &args, &error);
-  if (db == NULL)
+  reader = open_database (global, &args, &error);
+  if (reader == NULL)
     return fail ("audit proof", error, 1);
-  proof = mz_audit_proof (db, (gint64) seq, &error);
-  sqlite3_close (db);
+  proof = mz_audit_proof (reader, (gint64) seq, &error);
+  mz_store_reader_close (reader);
   if (proof == NULL)
     return fail ("audit proof", error, 1);
   if (check && !mz_audit_proof_check (proof, args.public_key, NULL, &error))
@@ -371,7 +360,7 @@ cmd_export (MzctlGlobal *global,
   gboolean own_log;
   MzActor actor = { 0 };
   gint64 from_usec = 0, to_usec = 0;
-  sqlite3 *db;
+  MzStoreReader *reader;
   gboolean ok;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -383,13 +372,13 @@ cmd_export (MzctlGlobal *global,
                   " [mzctl.audit.period]\n");
       return 2;
     }
-  db = open_database (global, &args, &error);
-  if (db == NULL)
+  reader = open_database (global, &args, &error);
+  if (reader == NULL)
     return fail ("audit export", error, 1);
   if (!parse_day ("--from", from, args.timezone, 0, &from_usec, &error) ||
       !parse_day ("--to", to, args.timezone, 1, &to_usec, &error))
     {
-      sqlite3_close (db);
+      mz_store_reader_close (reader);
       return fail ("audit export", error, 2);
     }
   if (own_log)
@@ -404,15 +393,15 @@ cmd_export (MzctlGlobal *global,
           !mz_services_audit_operation (office->services, &actor, "audit.export", "audit.export",
                                         reason, &error))
         {
-          sqlite3_close (db);
+          mz_store_reader_close (reader);
           return fail ("audit export", error, 1);
         }
     }
   out = open_output (output, &error);
   ok = out != NULL &&
-       mz_audit_export (db, from_usec, to_usec, out, &error) &&
+       mz_audit_export (reader, from_usec, to_usec, out, &error) &&
        g_output_stream_close (out, NULL, &error);
-  sqlite3_close (db);
+  mz_store_reader_close (reader);
   if (!ok)
     {
       if (office != NULL)
@@ -437,19 +426,19 @@ cmd_checkpoints (MzctlGlobal *global,
   g_autoptr (GOptionContext) context =
     context_new (global, &args, NULL, "Print the signed checkpoints as JSON lines, to keep at the centre.", extra);
   g_autoptr (GOutputStream) out = NULL;
-  sqlite3 *db;
+  MzStoreReader *reader;
   gboolean ok;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail ("audit checkpoints", error, 2);
-  db = open_database (global, &args, &error);
-  if (db == NULL)
+  reader = open_database (global, &args, &error);
+  if (reader == NULL)
     return fail ("audit checkpoints", error, 1);
   out = open_output (output, &error);
   ok = out != NULL &&
-       mz_audit_export_checkpoints (db, out, &error) &&
+       mz_audit_export_checkpoints (reader, out, &error) &&
        g_output_stream_close (out, NULL, &error);
-  sqlite3_close (db);
+  mz_store_reader_close (reader);
   if (!ok)
     return fail ("audit checkpoints", error, 1);
   return 0;

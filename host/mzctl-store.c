@@ -18,7 +18,6 @@
 #include "record.h"
 #include "registry.h"
 #include "services.h"
-#include "store-sqlite.h"
 
 #define EXIT_REFUSED 1
 #define EXIT_USAGE 2
@@ -461,7 +460,6 @@ db_check (MzctlGlobal *global,
   MzAuditVerifyResult result = { 0 };
   MzAuditRecordsResult records = { 0 };
   MzStoreReader *reader;
-  sqlite3 *db;
   gboolean ok;
 
   if (!mz_store_check_integrity (mz_services_get_store (office->services), &error))
@@ -472,13 +470,12 @@ db_check (MzctlGlobal *global,
   reader = mz_services_open_reader (office->services, &error);
   if (reader == NULL)
     return fail (global, "db check", error);
-  db = mz_store_reader_db (reader);
   /* The log first (it must be intact to be trusted), then the records
    * against it, in one read transaction so both see the same moment. */
   mz_store_reader_begin (reader);
-  ok = mz_audit_verify (db, g_file_test (public_key, G_FILE_TEST_EXISTS) ? public_key : NULL,
+  ok = mz_audit_verify (reader, g_file_test (public_key, G_FILE_TEST_EXISTS) ? public_key : NULL,
                         &result, &error)
-       && mz_audit_check_records (db, &records, &error);
+       && mz_audit_check_records (reader, &records, &error);
   mz_store_reader_end (reader);
   mz_store_reader_close (reader);
   if (!ok)

@@ -122,6 +122,7 @@ main (int   argc,
   MzAuditVerifyResult result = { 0 };
   MzAuditCanon canon = { 0 };
   sqlite3 *db = NULL;
+  MzStoreReader *reader;
   MzAudit *audit;
   sqlite3_stmt *stmt = NULL;
   guint64 n = 1000000;
@@ -196,6 +197,8 @@ main (int   argc,
 
   /* Warm the page cache once so that every timing below reads memory. */
   exec_or_die (db, "SELECT count(*), sum(length(leaf_hash)) FROM audit_entries");
+  reader = mz_store_audit_reader_open (db_path, &error);
+  g_assert_no_error (error);
 
   /* Best of three: on a shared machine the fastest run is the one least
    * disturbed by other work. */
@@ -206,7 +209,7 @@ main (int   argc,
 
       cpu = cpu_seconds ();
       start = g_get_monotonic_time ();
-      if (!mz_audit_verify (db, NULL, &result, &error))
+      if (!mz_audit_verify (reader, NULL, &result, &error))
         g_error ("verify failed: %s", error->message);
       s = seconds_since (start);
       g_assert_cmpint (result.entries, ==, (gint64) n);
@@ -229,6 +232,7 @@ main (int   argc,
       sink ^= (guint8) sqlite3_column_bytes (stmt, col);
   sqlite3_finalize (stmt);
   scan_s = seconds_since (start);
+  mz_store_reader_close (reader);
   sqlite3_close (db);
 
   printf ("audit verify benchmark (%s), %" G_GUINT64_FORMAT " entries (%.0f bytes each on average), %" G_GINT64_FORMAT " checkpoints\n",

@@ -148,17 +148,23 @@ audit_test_sqlite3 (AuditFixture *f,
     g_error ("sqlite3 %s: %s", sql, err);
 }
 
+MzStoreReader *
+audit_test_reader (AuditFixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  MzStoreReader *reader = mz_store_audit_reader_open (f->db_path, &error);
+
+  g_assert_no_error (error);
+  return reader;
+}
+
 gboolean
 audit_test_verify (AuditFixture        *f,
                    const char          *public_key_path,
                    MzAuditVerifyResult *result,
                    GError             **error)
 {
-  sqlite3 *db = NULL;
-  gboolean ok;
+  g_autoptr (MzStoreReader) reader = audit_test_reader (f);
 
-  g_assert_cmpint (sqlite3_open_v2 (f->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  ok = mz_audit_verify (db, public_key_path, result, error);
-  sqlite3_close (db);
-  return ok;
+  return mz_audit_verify (reader, public_key_path, result, error);
 }

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "audit.h"
+#include "store-audit-read.h"
 
 typedef struct
 {
@@ -36,6 +37,8 @@ void audit_test_append_batched (AuditFixture *f, guint first, guint count,
 void audit_fixture_close (AuditFixture *f);
 /* Runs the real sqlite3 command-line tool on the fixture's database. */
 void audit_test_sqlite3 (AuditFixture *f, const char *sql);
+/* A read-only handle on the fixture's database, as mzctl audit opens one. */
+MzStoreReader *audit_test_reader (AuditFixture *f);
 /* Opens the database again (read-only) and verifies. */
 gboolean audit_test_verify (AuditFixture *f, const char *public_key_path,
                             MzAuditVerifyResult *result, GError **error);

@@ -52,20 +52,23 @@ static void
 test_empty_and_missing_log (AuditFixture *f,
                             gconstpointer data)
 {
+  g_autoptr (MzStoreReader) reader = audit_test_reader (f);
   g_autoptr (GError) error = NULL;
   MzAuditVerifyResult result = { 1, 1, 1 };
-  sqlite3 *bare = NULL;
+  g_autofree char *bare_path = g_build_filename (f->dir, "bare.db", NULL);
+  g_autoptr (MzStoreReader) bare = NULL;
 
-  g_assert_true (mz_audit_verify (f->db, NULL, &result, &error));
+  g_assert_true (mz_audit_verify (reader, NULL, &result, &error));
   g_assert_no_error (error);
   g_assert_cmpint (result.entries, ==, 0);
   g_assert_cmpint (result.checkpoints, ==, 0);
 
-  g_assert_cmpint (sqlite3_open (":memory:", &bare), ==, SQLITE_OK);
+  g_assert_true (g_file_set_contents (bare_path, "", 0, &error));
+  bare = mz_store_audit_reader_open (bare_path, &error);
+  g_assert_no_error (error);
   g_assert_false (mz_audit_verify (bare, NULL, &result, &error));
   g_assert_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "[audit.not_found]"));
-  sqlite3_close (bare);
 }
 
 /* Large, multi-line and non-ASCII values, NULLs and empty strings go
@@ -74,6 +77,7 @@ static void
 test_unusual_values (AuditFixture *f,
                      gconstpointer data)
 {
+  g_autoptr (MzStoreReader) reader = audit_test_reader (f);
   g_autoptr (GError) error = NULL;
   g_autoptr (GString) big = g_string_new ("{\"note\": [\"");
   MzAuditVerifyResult result = { 0 };
@@ -100,14 +104,14 @@ test_unusual_values (AuditFixture *f,
   exec_ok (f->db, "COMMIT");
   g_assert_no_error (error);
 
-  g_assert_true (mz_audit_verify (f->db, NULL, &result, &error));
+  g_assert_true (mz_audit_verify (reader, NULL, &result, &error));
   g_assert_no_error (error);
   g_assert_cmpint (result.entries, ==, 2);
   g_assert_cmpint (count_rows (f->db, "SELECT count (*) FROM audit_entries WHERE office = '' AND seq = 1"), ==, 1);
   g_assert_cmpint (count_rows (f->db, "SELECT count (*) FROM audit_entries WHERE office IS NULL AND seq = 2"), ==, 1);
   for (gint64 seq = 1; seq <= 2; seq++)
     {
-      proof = mz_audit_proof (f->db, seq, &error);
+      proof = mz_audit_proof (reader, seq, &error);
       g_assert_no_error (error);
       g_assert_true (mz_audit_proof_check (proof, NULL, NULL, &error));
       g_assert_no_error (error);
@@ -120,6 +124,7 @@ static void
 test_sm3_log (AuditFixture *f,
               gconstpointer data)
 {
+  g_autoptr (MzStoreReader) reader = NULL;
   g_autoptr (GError) error = NULL;
   MzAuditOptions options = { .key_path = f->key_path, .hash = "md5" };
   MzAuditVerifyResult result = { 0 };
@@ -151,11 +156,12 @@ test_sm3_log (AuditFixture *f,
   audit_test_append (f, 31, 5, 5);
   g_assert_cmpint (count_rows (f->db, "SELECT count (*) FROM audit_meta WHERE name = 'hash' AND value = 'sm3'"), ==, 1);
 
-  g_assert_true (mz_audit_verify (f->db, NULL, &result, &error));
+  reader = audit_test_reader (f);
+  g_assert_true (mz_audit_verify (reader, NULL, &result, &error));
   g_assert_no_error (error);
   g_assert_cmpint (result.entries, ==, 35);
   g_assert_cmpint (result.checkpoints, ==, 4);
-  proof = mz_audit_proof (f->db, 17, &error);
+  proof = mz_audit_proof (reader, 17, &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (proof, "\"hash\" : \"sm3\""));
   g_assert_true (mz_audit_proof_check (proof, NULL, NULL, &error));
@@ -502,6 +508,7 @@ static void
 test_proofs (AuditFixture *f,
              gconstpointer data)
 {
+  g_autoptr (MzStoreReader) reader = audit_test_reader (f);
   g_autoptr (GError) error = NULL;
   g_autofree char *pub = g_strconcat (f->key_path, ".pub", NULL);
   const gint64 seqs[] = { 1, 2, 37, 64, 65, 99, 100 };
@@ -516,7 +523,7 @@ test_proofs (AuditFixture *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (seqs); i++)
     {
-      g_autofree char *text = mz_audit_proof (f->db, seqs[i], &error);
+      g_autofree char *text = mz_audit_proof (reader, seqs[i], &error);
       g_autofree char *forged = NULL;
       g_autofree char *wanted = NULL;
 
@@ -536,7 +543,7 @@ test_proofs (AuditFixture *f,
     }
 
   /* A flipped digit in the path, and a proof for a seq it is not about. */
-  proof = mz_audit_proof (f->db, 37, &error);
+  proof = mz_audit_proof (reader, 37, &error);
   {
     char *path = strstr (proof, "\"path\"");
     char *digit = strchr (strchr (path, '[') , '"') + 5;
@@ -550,7 +557,7 @@ test_proofs (AuditFixture *f,
   g_free (proof);
 
   /* A changed signature. */
-  proof = mz_audit_proof (f->db, 64, &error);
+  proof = mz_audit_proof (reader, 64, &error);
   {
     char *sig = strstr (proof, "\"signature\" : \"") + strlen ("\"signature\" : \"");
 
@@ -562,7 +569,7 @@ test_proofs (AuditFixture *f,
   g_free (proof);
 
   /* Entries after the latest checkpoint have no proof yet. */
-  proof = mz_audit_proof (f->db, 106, &error);
+  proof = mz_audit_proof (reader, 106, &error);
   g_assert_null (proof);
   g_assert_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "第 106 条"));
@@ -572,6 +579,7 @@ static void
 test_export_time_range (AuditFixture *f,
                         gconstpointer data)
 {
+  g_autoptr (MzStoreReader) reader = audit_test_reader (f);
   g_autoptr (GError) error = NULL;
   g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
   g_auto (GStrv) lines = NULL;
@@ -582,7 +590,7 @@ test_export_time_range (AuditFixture *f,
   audit_test_append (f, 1, 40, 0);
   audit_test_entry (&first, 10, owned1);
   audit_test_entry (&end, 20, owned2);
-  g_assert_true (mz_audit_export (f->db, first.time_usec, end.time_usec, out, &error));
+  g_assert_true (mz_audit_export (reader, first.time_usec, end.time_usec, out, &error));
   g_assert_no_error (error);
   g_assert_true (g_output_stream_write_all (out, "", 1, NULL, NULL, &error));
   g_output_stream_close (out, NULL, NULL);

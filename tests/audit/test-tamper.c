@@ -106,6 +106,25 @@ test_field_changed_after_checkpoint (AuditFixture *f,
   assert_detected (f, MZ_AUDIT_ERROR_ALTERED, 104, "[audit.altered]");
 }
 
+/* The entry in a row of "SELECT seq, MZ_AUDIT_ENTRY_COLUMNS, …". */
+static void
+entry_from_row (MzAuditEntry *e,
+                sqlite3_stmt *rows)
+{
+  const char **texts[] = {
+    &e->office, &e->plugin, &e->plugin_version, &e->actor_user, &e->actor_role,
+    &e->actor_session, &e->actor_address, &e->action, &e->object_kind, NULL,
+    &e->outcome, &e->reason, &e->correlation_id, &e->changes,
+  };
+
+  memset (e, 0, sizeof *e);
+  e->time_usec = sqlite3_column_int64 (rows, 1);
+  e->object_id = sqlite3_column_int64 (rows, 11);
+  for (int i = 0; i < (int) G_N_ELEMENTS (texts); i++)
+    if (texts[i] != NULL)
+      *texts[i] = (const char *) sqlite3_column_text (rows, 2 + i);
+}
+
 /* Recomputes the leaf hash of @seq (and, if @chain_too, every chain link
  * from there on) with the documented format, as a knowing intruder would. */
 static void
@@ -131,13 +150,15 @@ rehash (AuditFixture *f,
     {
       gint64 seq = sqlite3_column_int64 (rows, 0);
       guint8 link[64], leaf[32];
+      MzAuditEntry e;
 
       if (seq == from - 1)
         {
           memcpy (chain, sqlite3_column_blob (rows, 1 + MZ_AUDIT_ENTRY_COLUMN_COUNT), 32);
           continue;
         }
-      mz_audit_canon_from_row (&canon, rows, 1, seq);
+      entry_from_row (&e, rows);
+      mz_audit_canon_entry (&canon, seq, &e);
       mz_merkle_leaf_hash_prefixed (algo, canon.data, canon.len, leaf);
       memcpy (link, chain, 32);
       memcpy (link + 32, leaf, 32);
@@ -305,12 +326,10 @@ export_checkpoints (AuditFixture *f)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
-  sqlite3 *db = NULL;
+  g_autoptr (MzStoreReader) reader = audit_test_reader (f);
 
-  g_assert_cmpint (sqlite3_open_v2 (f->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_true (mz_audit_export_checkpoints (db, out, &error));
+  g_assert_true (mz_audit_export_checkpoints (reader, out, &error));
   g_assert_no_error (error);
-  sqlite3_close (db);
   g_assert_true (g_output_stream_write_all (out, "", 1, NULL, NULL, &error));
   g_output_stream_close (out, NULL, NULL);
   return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
@@ -322,13 +341,9 @@ verify_shipped (AuditFixture        *f,
                 MzAuditVerifyResult *result,
                 GError             **error)
 {
-  sqlite3 *db = NULL;
-  gboolean ok;
+  g_autoptr (MzStoreReader) reader = audit_test_reader (f);
 
-  g_assert_cmpint (sqlite3_open_v2 (f->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  ok = mz_audit_verify_shipped (db, NULL, shipped, result, error);
-  sqlite3_close (db);
-  return ok;
+  return mz_audit_verify_shipped (reader, NULL, shipped, result, error);
 }
 
 /* The tail deleted together with its checkpoints: the file alone is

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "audit.h"
+#include "store-audit-read.h"
 #include "store-test.h"
 
 #define ID_A "440524188001010014"
@@ -37,12 +38,11 @@ audit_export (StoreFixture *fx)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
-  sqlite3 *db = NULL;
+  g_autoptr (MzStoreReader) reader = mz_store_audit_reader_open (fx->db_path, &error);
 
-  g_assert_cmpint (sqlite3_open_v2 (fx->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_true (mz_audit_export (db, 0, G_MAXINT64, out, &error));
   g_assert_no_error (error);
-  sqlite3_close (db);
+  g_assert_true (mz_audit_export (reader, 0, G_MAXINT64, out, &error));
+  g_assert_no_error (error);
   g_output_stream_write_all (out, "", 1, NULL, NULL, NULL);
   g_output_stream_close (out, NULL, NULL);
   return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
@@ -54,13 +54,12 @@ assert_audit_verifies (StoreFixture *fx,
 {
   g_autoptr (GError) error = NULL;
   MzAuditVerifyResult result = { 0 };
-  sqlite3 *db = NULL;
+  g_autoptr (MzStoreReader) reader = mz_store_audit_reader_open (fx->db_path, &error);
 
-  g_assert_cmpint (sqlite3_open_v2 (fx->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_true (mz_audit_verify (db, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_true (mz_audit_verify (reader, NULL, &result, &error));
   g_assert_no_error (error);
   g_assert_cmpint (result.entries, >=, min_entries);
-  sqlite3_close (db);
 }
 
 static void
@@ -504,12 +503,11 @@ checkpoints (StoreFixture *fx)
 {
   g_autoptr (GError) error = NULL;
   MzAuditVerifyResult result = { 0 };
-  sqlite3 *db = NULL;
+  g_autoptr (MzStoreReader) reader = mz_store_audit_reader_open (fx->db_path, &error);
 
-  g_assert_cmpint (sqlite3_open_v2 (fx->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_true (mz_audit_verify (db, NULL, &result, &error));
   g_assert_no_error (error);
-  sqlite3_close (db);
+  g_assert_true (mz_audit_verify (reader, NULL, &result, &error));
+  g_assert_no_error (error);
   return result.checkpoints;
 }
 
