@@ -22,7 +22,7 @@
 #include "registry.h"
 #include "services.h"
 #include "report.h"
-#include "store-sqlite.h"
+#include "store-report.h"
 
 /* The office's host as the daemon would set it up: configuration, store,
  * audit log and the enabled plugins, with the clock fixed by --now. */
@@ -378,13 +378,11 @@ store_count_records (MzServices *services,
                      GError    **error)
 {
   GPtrArray *plugins = mz_services_get_plugins (services);
-  g_autoptr (MzStoreReader) handle = mz_services_open_reader (services, error);
-  sqlite3 *reader;
+  g_autoptr (MzStoreReader) reader = mz_services_open_reader (services, error);
 
   *out = 0;
-  if (handle == NULL)
+  if (reader == NULL)
     return FALSE;
-  reader = mz_store_reader_db (handle);
   for (guint i = 0; i < plugins->len; i++)
     {
       MzPluginEntry *entry = g_ptr_array_index (plugins, i);
@@ -392,13 +390,8 @@ store_count_records (MzServices *services,
       for (guint j = 0; j < entry->kinds->len; j++)
         {
           MzKind *kind = g_ptr_array_index (entry->kinds, j);
-          g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM \"%s\"", kind->table);
-          sqlite3_stmt *stmt = NULL;
 
-          if (sqlite3_prepare_v2 (reader, sql, -1, &stmt, NULL) == SQLITE_OK
-              && sqlite3_step (stmt) == SQLITE_ROW)
-            *out += sqlite3_column_int64 (stmt, 0);
-          sqlite3_finalize (stmt);
+          *out += mz_store_report_count_rows (reader, kind->table);
         }
     }
   return TRUE;

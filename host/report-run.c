@@ -8,7 +8,6 @@
 
 #include "registry.h"
 #include "report.h"
-#include "store-sqlite.h"
 
 void
 mz_report_default_period (const char *today,
@@ -142,8 +141,7 @@ mz_report_run (MzServices    *services,
   MzConfig *config;
   MzAuditEntry entry = { 0 };
   GPtrArray *plugins;
-  MzStoreReader *handle;
-  sqlite3 *reader;
+  MzStoreReader *reader;
 
   g_return_val_if_fail (services != NULL, NULL);
   g_return_val_if_fail (actor != NULL, NULL);
@@ -163,15 +161,14 @@ mz_report_run (MzServices    *services,
   config = mz_services_get_config (services);
   doc = mz_report_doc_new (mz_config_get_office_id (config), mz_config_get_office_name (config),
                            from, to, mz_services_now (services));
-  handle = mz_services_open_reader (services, error);
-  if (handle == NULL)
+  reader = mz_services_open_reader (services, error);
+  if (reader == NULL)
     return NULL;
-  reader = mz_store_reader_db (handle);
-  mz_report_reader_harden (reader);
+  mz_store_report_harden (reader);
 
   /* One snapshot for every section, so that figures of different plugins
    * describe the same moment of the store. */
-  mz_store_reader_begin (handle);
+  mz_store_reader_begin (reader);
   plugins = mz_services_get_plugins (services);
   for (guint i = 0; i < plugins->len; i++)
     {
@@ -187,8 +184,8 @@ mz_report_run (MzServices    *services,
                                    (const char *const *) personal,
                                    g_ptr_array_index (entry_p->reports, j));
     }
-  mz_store_reader_end (handle);
-  mz_store_reader_close (handle);
+  mz_store_reader_end (reader);
+  mz_store_reader_close (reader);
 
   changes = audit_changes (doc);
   mz_report_doc_check (doc, &incomplete);

@@ -1,9 +1,10 @@
-/* minzheng host — running the plugins' report sections under an authorizer.
+/* minzheng host — running the plugins' report sections: figures, sentences
+ * and their checks.  The sections' queries run in the store, under its
+ * limits (store-report.c); this file holds no SQL.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "report.h"
-#include "store-sqlite.h"
 
 #include <string.h>
 
@@ -12,18 +13,6 @@ G_DEFINE_QUARK (mz-report-error-quark, mz_report_error)
 /* A report query that runs longer than this is interrupted: a plugin's
  * report must not hold a reader (and the WAL) for ever. */
 #define REPORT_QUERY_LIMIT_USEC (60 * G_USEC_PER_SEC)
-
-/* Functions a report query may call: aggregates, NULL handling, text and
- * date helpers.  Everything else (load_extension, randomblob, zeroblob,
- * the sqlite_* introspection functions ...) is refused. */
-static const char *const allowed_functions[] = {
-  "count", "sum", "total", "min", "max", "avg", "group_concat",
-  "coalesce", "ifnull", "nullif", "iif", "abs", "round",
-  "length", "lower", "upper", "trim", "ltrim", "rtrim", "substr", "substring",
-  "instr", "replace", "like", "glob", "printf", "format", "typeof", "cast",
-  "date", "time", "datetime", "julianday", "strftime", "unixepoch",
-  NULL
-};
 
 gboolean
 mz_report_period_check (const char *from,
@@ -61,45 +50,6 @@ mz_report_period_check (const char *from,
   return TRUE;
 }
 
-void
-mz_report_reader_harden (sqlite3 *db)
-{
-  g_return_if_fail (db != NULL);
-
-  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
-  sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-  sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-  sqlite3_limit (db, SQLITE_LIMIT_ATTACHED, 0);
-  sqlite3_exec (db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
-}
-
-sqlite3 *
-mz_report_reader_open (const char *path,
-                       GError    **error)
-{
-  sqlite3 *db = NULL;
-  int rc;
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_busy_timeout (db, 5000);
-      mz_report_reader_harden (db);
-      rc = sqlite3_exec (db, "PRAGMA query_only = ON", NULL, NULL, NULL);
-    }
-  if (rc != SQLITE_OK)
-    {
-      g_set_error (error, MZ_REPORT_ERROR, MZ_REPORT_ERROR_STORE,
-                   "无法以只读方式打开数据库 %s：%s [report.store]",
-                   path, db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
-      sqlite3_close (db);
-      return NULL;
-    }
-  return db;
-}
-
 static void
 figure_free (gpointer data)
 {
@@ -120,8 +70,6 @@ section_new (const char *plugin,
   report->plugin = g_strdup (plugin);
   report->title = g_strdup (title != NULL ? title : plugin);
   report->figures = g_ptr_array_new_with_free_func (figure_free);
-  report->tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  report->personal = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return report;
 }
 
@@ -135,8 +83,6 @@ section_free (gpointer data)
   g_ptr_array_unref (report->figures);
   g_free (report->sentence);
   g_clear_error (&report->error);
-  g_hash_table_unref (report->tables);
-  g_hash_table_unref (report->personal);
   g_free (report->denied);
   g_free (report->figure_problem);
   g_free (report);
@@ -173,162 +119,14 @@ mz_report_doc_free (MzReportDoc *doc)
   g_free (doc);
 }
 
-/* Describes what the authorizer refused, in words a plugin author acts on. */
-static char *
-describe_denial (int         action,
-                 const char *arg1,
-                 const char *arg2)
+void
+mz_report_set_denied (GError    **error,
+                      const char *plugin,
+                      const char *denied)
 {
-  switch (action)
-    {
-    case SQLITE_READ:
-      if (arg1 != NULL && arg2 != NULL && *arg2 != '\0')
-        return g_strdup_printf ("读取表 %s 的列 %s", arg1, arg2);
-      return g_strdup_printf ("读取表 %s", arg1 != NULL ? arg1 : "?");
-    case SQLITE_FUNCTION:
-      return g_strdup_printf ("调用函数 %s()", arg2 != NULL ? arg2 : "?");
-    case SQLITE_INSERT:
-    case SQLITE_UPDATE:
-    case SQLITE_DELETE:
-      return g_strdup_printf ("写入表 %s", arg1 != NULL ? arg1 : "?");
-    case SQLITE_ATTACH:
-    case SQLITE_DETACH:
-      return g_strdup ("附加或分离数据库（ATTACH/DETACH）");
-    case SQLITE_PRAGMA:
-      return g_strdup_printf ("执行 PRAGMA %s", arg1 != NULL ? arg1 : "");
-    case SQLITE_TRANSACTION:
-    case SQLITE_SAVEPOINT:
-      return g_strdup ("控制事务");
-    case SQLITE_RECURSIVE:
-      return g_strdup ("递归查询（WITH RECURSIVE）");
-    default:
-      return g_strdup_printf ("修改数据库或其结构（SQLite 操作 %d）", action);
-    }
-}
-
-/* The authorizer: SELECT, reads of the plugin's own tables in the main
- * database except their personal columns, and the functions listed above.
- * Reports print figures, never a person: a personal value read here would
- * escape the audit of personal reads.  SQLITE_DENY (not IGNORE) so that a
- * forbidden read fails loudly instead of reading NULLs. */
-static int
-report_authorize (void       *data,
-                  int         action,
-                  const char *arg1,
-                  const char *arg2,
-                  const char *db_name,
-                  const char *trigger)
-{
-  MzReport *report = data;
-
-  switch (action)
-    {
-    case SQLITE_SELECT:
-      return SQLITE_OK;
-    case SQLITE_READ:
-      /* count(*) reads no column and SQLite names no database for it. */
-      if (arg1 != NULL && (db_name == NULL || strcmp (db_name, "main") == 0)
-          && g_hash_table_contains (report->tables, arg1))
-        {
-          g_autofree char *column = g_strconcat (arg1, ".", arg2 != NULL ? arg2 : "", NULL);
-
-          if (!g_hash_table_contains (report->personal, column))
-            return SQLITE_OK;
-          if (report->denied == NULL)
-            report->denied = g_strdup_printf ("读取个人信息 %s（报表只输出统计数字）", column);
-          return SQLITE_DENY;
-        }
-      break;
-    case SQLITE_FUNCTION:
-      if (arg2 != NULL && g_strv_contains (allowed_functions, arg2))
-        return SQLITE_OK;
-      break;
-    default:
-      break;
-    }
-  if (report->denied == NULL)
-    report->denied = describe_denial (action, arg1, arg2);
-  return SQLITE_DENY;
-}
-
-static int
-report_progress (void *data)
-{
-  gint64 *deadline = data;
-
-  return g_get_monotonic_time () > *deadline ? 1 : 0;
-}
-
-static gboolean
-query_failed (MzReport   *report,
-              int         rc,
-              GError    **error)
-{
-  if (report->denied != NULL)
-    g_set_error (error, MZ_REPORT_ERROR, MZ_REPORT_ERROR_DENIED,
-                 "插件 %s 的报表查询被拒绝：不得%s（报表只能用 SELECT 读取本插件自己的表） "
-                 "[report.denied]", report->plugin, report->denied);
-  else if (rc == SQLITE_INTERRUPT)
-    g_set_error (error, MZ_REPORT_ERROR, MZ_REPORT_ERROR_QUERY,
-                 "插件 %s 的报表查询超过 %d 秒，已中止 [report.timeout]",
-                 report->plugin, (int) (REPORT_QUERY_LIMIT_USEC / G_USEC_PER_SEC));
-  else
-    g_set_error (error, MZ_REPORT_ERROR, MZ_REPORT_ERROR_QUERY,
-                 "插件 %s 的报表查询出错：%s [report.query]",
-                 report->plugin, sqlite3_errmsg (report->db));
-  return FALSE;
-}
-
-static gboolean
-only_blanks (const char *tail)
-{
-  for (; tail != NULL && *tail != '\0'; tail++)
-    if (!g_ascii_isspace (*tail) && *tail != ';')
-      return FALSE;
-  return TRUE;
-}
-
-/* Prepares one statement for @report with the parameters bound as text. */
-static sqlite3_stmt *
-query_prepare (MzReport           *report,
-               const char         *sql,
-               const char *const  *params,
-               GError            **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  const char *tail = NULL;
-  guint n_params = params != NULL ? g_strv_length ((char **) params) : 0;
-  int rc;
-
-  rc = sqlite3_prepare_v2 (report->db, sql, -1, &stmt, &tail);
-  if (rc != SQLITE_OK || stmt == NULL)
-    {
-      if (rc == SQLITE_OK)
-        g_set_error (error, MZ_REPORT_ERROR, MZ_REPORT_ERROR_QUERY,
-                     "插件 %s 的报表查询是空的 [report.query]", report->plugin);
-      else
-        query_failed (report, rc, error);
-      sqlite3_finalize (stmt);
-      return NULL;
-    }
-  if (!only_blanks (tail) || !sqlite3_stmt_readonly (stmt))
-    {
-      g_set_error (error, MZ_REPORT_ERROR, MZ_REPORT_ERROR_QUERY,
-                   "插件 %s 的报表查询须是一条只读的 SELECT 语句 [report.query]", report->plugin);
-      sqlite3_finalize (stmt);
-      return NULL;
-    }
-  if ((guint) sqlite3_bind_parameter_count (stmt) != n_params)
-    {
-      g_set_error (error, MZ_REPORT_ERROR, MZ_REPORT_ERROR_QUERY,
-                   "插件 %s 的报表查询有 %d 个参数占位符，却给了 %u 个值 [report.query]",
-                   report->plugin, sqlite3_bind_parameter_count (stmt), n_params);
-      sqlite3_finalize (stmt);
-      return NULL;
-    }
-  for (guint i = 0; i < n_params; i++)
-    sqlite3_bind_text (stmt, (int) i + 1, params[i], -1, SQLITE_TRANSIENT);
-  return stmt;
+  g_set_error (error, MZ_REPORT_ERROR, MZ_REPORT_ERROR_DENIED,
+               "插件 %s 的报表查询被拒绝：不得%s（报表只能用 SELECT 读取本插件自己的表） "
+               "[report.denied]", plugin, denied);
 }
 
 gboolean
@@ -339,39 +137,12 @@ mz_report_query (MzReport           *report,
                  gpointer            user_data,
                  GError            **error)
 {
-  sqlite3_stmt *stmt;
-  g_autofree const char **values = NULL;
-  int n_columns, rc;
-
   g_return_val_if_fail (report != NULL, FALSE);
-  g_return_val_if_fail (report->db != NULL, FALSE);
+  g_return_val_if_fail (report->scope != NULL, FALSE);
   g_return_val_if_fail (sql != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  stmt = query_prepare (report, sql, params, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  n_columns = sqlite3_column_count (stmt);
-  values = g_new0 (const char *, n_columns + 1);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      for (int i = 0; i < n_columns; i++)
-        values[i] = (const char *) sqlite3_column_text (stmt, i);
-      if (func != NULL && !func ((guint) n_columns, values, user_data, error))
-        {
-          sqlite3_finalize (stmt);
-          return FALSE;
-        }
-    }
-  if (rc != SQLITE_DONE)
-    {
-      query_failed (report, rc, error);
-      sqlite3_finalize (stmt);
-      return FALSE;
-    }
-  sqlite3_finalize (stmt);
-  return TRUE;
+  return mz_store_report_query (report->scope, sql, params, func, user_data, error);
 }
 
 gboolean
@@ -381,42 +152,12 @@ mz_report_query_int64 (MzReport           *report,
                        gint64             *out,
                        GError            **error)
 {
-  sqlite3_stmt *stmt;
-  gboolean ok = TRUE;
-  int rc;
-
   g_return_val_if_fail (report != NULL, FALSE);
-  g_return_val_if_fail (report->db != NULL, FALSE);
+  g_return_val_if_fail (report->scope != NULL, FALSE);
   g_return_val_if_fail (sql != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  *out = 0;
-  stmt = query_prepare (report, sql, params, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW && sqlite3_column_count (stmt) > 0)
-    {
-      switch (sqlite3_column_type (stmt, 0))
-        {
-        case SQLITE_INTEGER:
-          *out = sqlite3_column_int64 (stmt, 0);
-          break;
-        case SQLITE_NULL:
-          break;
-        default:
-          ok = FALSE;
-          g_set_error (error, MZ_REPORT_ERROR, MZ_REPORT_ERROR_QUERY,
-                       "插件 %s 的报表查询结果“%s”不是整数 [report.not_integer]",
-                       report->plugin, (const char *) sqlite3_column_text (stmt, 0));
-          break;
-        }
-    }
-  else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    ok = query_failed (report, rc, error);
-  sqlite3_finalize (stmt);
-  return ok;
+  return mz_store_report_query_int64 (report->scope, sql, params, out, error);
 }
 
 static gboolean
@@ -509,9 +250,7 @@ section_finish (MzReport *report,
           || !g_error_matches (callback_error, MZ_REPORT_ERROR, MZ_REPORT_ERROR_DENIED))
         {
           g_clear_error (&callback_error);
-          g_set_error (&callback_error, MZ_REPORT_ERROR, MZ_REPORT_ERROR_DENIED,
-                       "插件 %s 的报表查询被拒绝：不得%s（报表只能用 SELECT 读取本插件自己的表） "
-                       "[report.denied]", report->plugin, report->denied);
+          mz_report_set_denied (&callback_error, report->plugin, report->denied);
         }
     }
   else if (ok && report->figure_problem != NULL)
@@ -539,7 +278,7 @@ section_finish (MzReport *report,
 
 MzReport *
 mz_report_doc_run_section (MzReportDoc        *doc,
-                           sqlite3            *reader,
+                           MzStoreReader      *reader,
                            const char         *plugin,
                            const char *const  *tables,
                            const char *const  *personal,
@@ -547,7 +286,6 @@ mz_report_doc_run_section (MzReportDoc        *doc,
 {
   MzReport *report;
   GError *callback_error = NULL;
-  gint64 deadline;
   gboolean ok;
 
   g_return_val_if_fail (doc != NULL, NULL);
@@ -556,22 +294,12 @@ mz_report_doc_run_section (MzReportDoc        *doc,
   g_return_val_if_fail (def != NULL && def->build != NULL, NULL);
 
   report = section_new (plugin, def->title);
-  for (const char *const *t = tables; t != NULL && *t != NULL; t++)
-    g_hash_table_add (report->tables, g_strdup (*t));
-  for (const char *const *c = personal; c != NULL && *c != NULL; c++)
-    g_hash_table_add (report->personal, g_strdup (*c));
   g_ptr_array_add (doc->sections, report);
 
-  report->db = reader;
-  deadline = g_get_monotonic_time () + REPORT_QUERY_LIMIT_USEC;
-  sqlite3_set_authorizer (reader, report_authorize, report);
-  sqlite3_progress_handler (reader, 10000, report_progress, &deadline);
-
+  report->scope = mz_store_report_scope_begin (reader, plugin, tables, personal,
+                                               REPORT_QUERY_LIMIT_USEC);
   ok = def->build (report, doc->from, doc->to, def->user_data, &callback_error);
-
-  sqlite3_progress_handler (reader, 0, NULL, NULL);
-  sqlite3_set_authorizer (reader, NULL, NULL);
-  report->db = NULL;
+  report->denied = mz_store_report_scope_end (g_steal_pointer (&report->scope));
 
   section_finish (report, ok, callback_error);
   return report;

@@ -2,10 +2,11 @@
  * composed into the office's half-year or annual report.
  *
  * A plugin's report callback (MzReportDef) runs its own SQL, so the SQL is
- * untrusted: it runs on a read-only connection whose SQLite authorizer
- * allows SELECT, reading the plugin's own tables and a short list of
- * harmless functions, and nothing else (no writes, ATTACH, PRAGMA, other
- * plugins' or the host's tables).  One section failing names its plugin
+ * untrusted: the store (store-report.c, the SQLite authorizer) runs it on
+ * a read-only connection that allows reading the plugin's own tables and
+ * a short list of harmless functions, and nothing else (no writes,
+ * attached databases, pragmas, other plugins' or the host's tables, nor
+ * the plugin's personal columns).  One section failing names its plugin
  * and leaves the others standing.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
@@ -13,11 +14,11 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
 #include <minzheng/minzheng.h>
 
 #include "plugin-private.h"
+#include "store-report.h"
 
 G_BEGIN_DECLS
 
@@ -82,10 +83,8 @@ struct _MzReport
   GError *error;             /* set when the section failed */
 
   /*< private >*/
-  sqlite3 *db;               /* the reader, during the callback only */
-  GHashTable *tables;        /* tables the plugin may read */
-  GHashTable *personal;      /* "table.column" it may not read */
-  char *denied;              /* what the authorizer refused last */
+  MzStoreReportScope *scope; /* the reader and what it may read, during the callback only */
+  char *denied;              /* what the store refused first */
   char *figure_problem;      /* the first malformed figure */
 };
 
@@ -106,23 +105,18 @@ typedef struct
 /* Checks that @from and @to are real "YYYY-MM-DD" dates with from ≤ to. */
 gboolean mz_report_period_check (const char *from, const char *to, GError **error);
 
-/* A read-only connection to the store at @path for report queries, with
- * extensions, schema writes and untrusted schema functions switched off. */
-sqlite3 *mz_report_reader_open (const char *path, GError **error);
-/* The same switches for a read-only connection opened elsewhere. */
-void mz_report_reader_harden (sqlite3 *db);
-
 MzReportDoc *mz_report_doc_new (const char *office_id, const char *office_name,
                                 const char *from, const char *to, gint64 generated_at);
 void mz_report_doc_free (MzReportDoc *doc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MzReportDoc, mz_report_doc_free)
 
-/* Runs one plugin's report callback on @reader, the authorizer allowing
- * only @tables (NULL-terminated table names the plugin owns) except the
- * columns in @personal ("table.column" of MZ_FIELD_PERSONAL fields, may be
- * NULL), and appends the section to @doc.  Returns the section; its
- * ->error says if it failed. */
-MzReport *mz_report_doc_run_section (MzReportDoc *doc, sqlite3 *reader, const char *plugin,
+/* Runs one plugin's report callback on @reader (hardened with
+ * mz_store_report_harden, or opened with mz_store_report_reader_open), its
+ * queries allowed only @tables (NULL-terminated table names the plugin
+ * owns) except the columns in @personal ("table.column" of
+ * MZ_FIELD_PERSONAL fields, may be NULL), and appends the section to
+ * @doc.  Returns the section; its ->error says if it failed. */
+MzReport *mz_report_doc_run_section (MzReportDoc *doc, MzStoreReader *reader, const char *plugin,
                                      const char *const *tables, const char *const *personal,
                                      const MzReportDef *def);
 
@@ -164,5 +158,9 @@ gboolean mz_report_query_int64 (MzReport *report, const char *sql, const char *c
 void mz_report_add_figure (MzReport *report, const char *key, const char *label,
                            gint64 value, guint decimals, const char *unit);
 void mz_report_set_sentence (MzReport *report, const char *sentence);
+
+/* Sets @error (MZ_REPORT_ERROR_DENIED) for @plugin's report query that
+ * tried @denied (what the store refused, in words). */
+void mz_report_set_denied (GError **error, const char *plugin, const char *denied);
 
 G_END_DECLS

@@ -216,10 +216,12 @@ raw_report_ms (const char *path,
       : "SELECT coalesce(sum(amount), 0) FROM testreg_application WHERE applied_on BETWEEN ? AND ?",
   };
   sqlite3 *db = NULL;
+  MzStoreReader *reader;
   double samples[7];
 
   sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
-  mz_report_reader_harden (db);
+  reader = mz_store_reader_adopt (db);
+  mz_store_report_harden (reader);
   for (guint r = 0; r < G_N_ELEMENTS (samples); r++)
     {
       gint64 start = g_get_monotonic_time ();
@@ -236,7 +238,7 @@ raw_report_ms (const char *path,
         }
       samples[r] = (double) (g_get_monotonic_time () - start) / 1000.0;
     }
-  sqlite3_close (db);
+  mz_store_reader_close (reader);
   return median_ms (samples, G_N_ELEMENTS (samples));
 }
 
@@ -258,8 +260,8 @@ sections_ms (MzServices *services)
 
       if (reader == NULL)
         g_error ("%s", error->message);
-      mz_report_reader_harden (mz_store_reader_db (reader));
-      mz_report_doc_run_section (doc, mz_store_reader_db (reader), "testreg", tables, NULL,
+      mz_store_report_harden (reader);
+      mz_report_doc_run_section (doc, reader, "testreg", tables, NULL,
                                  g_ptr_array_index (entry->reports, 0));
       mz_store_reader_close (reader);
       samples[r] = (double) (g_get_monotonic_time () - start) / 1000.0;

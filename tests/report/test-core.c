@@ -10,13 +10,14 @@
 #include <sqlite3.h>
 
 #include "report.h"
+#include "store-sqlite.h"
 #include "mz-test-util.h"
 
 typedef struct
 {
   char *dir;
   char *path;
-  sqlite3 *reader;
+  MzStoreReader *reader;
 } Fixture;
 
 /* Two plugins' tables and one of the host's, as the store lays them out:
@@ -70,7 +71,7 @@ fixture_set_up (Fixture      *f,
   g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
-  f->reader = mz_report_reader_open (f->path, &error);
+  f->reader = mz_store_report_reader_open (f->path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (f->reader);
 }
@@ -79,7 +80,7 @@ static void
 fixture_tear_down (Fixture      *f,
                    gconstpointer data)
 {
-  sqlite3_close (f->reader);
+  mz_store_reader_close (f->reader);
   mz_test_remove_tree (f->dir);
   g_free (f->path);
   g_free (f->dir);
@@ -229,7 +230,8 @@ test_authorizer_denies (Fixture      *f,
   {
     sqlite3_stmt *stmt = NULL;
 
-    g_assert_cmpint (sqlite3_prepare_v2 (f->reader, "SELECT count(*) FROM marriage_registration",
+    g_assert_cmpint (sqlite3_prepare_v2 (mz_store_reader_db (f->reader),
+                                         "SELECT count(*) FROM marriage_registration",
                                          -1, &stmt, NULL), ==, SQLITE_OK);
     g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
     g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 12);
