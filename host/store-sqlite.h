@@ -55,4 +55,11 @@ gboolean mz_store_set_error (sqlite3 *db, int rc, const char *what, GError **err
  * Only for a connection whose every commit syncs the log (FULL, EXTRA). */
 const char *mz_store_vfs_wal_gather (void);
 
+/* With @defer, a sync of @wal (the writer's log, from
+ * SQLITE_FCNTL_JOURNAL_POINTER) hands what is gathered to the kernel and
+ * returns without fsync: the caller fsyncs the file before it tells anyone
+ * the commit is durable, and must not let a checkpoint run meanwhile.
+ * FALSE if @wal is not a file of the gathering VFS. */
+gboolean mz_store_vfs_defer_sync (sqlite3_file *wal, gboolean defer);
+
 G_END_DECLS

@@ -21,6 +21,11 @@
  * store uses this VFS at synchronous=FULL or EXTRA and never at NORMAL,
  * where a commit updates the wal-index without a sync.
  *
+ * Deferred syncs.  The store may ask (mz_store_vfs_defer_sync) that a
+ * commit's sync only hand the gathered bytes to the kernel, and fsync the
+ * log itself on another thread before it answers anyone (store.c, "the
+ * overlapped sync").  What is then true and what is not is written there.
+ *
  * Failures.  The unix VFS's own write does the final pwrite, so a full
  * disk or a file-size limit comes back as SQLITE_FULL / SQLITE_IOERR_WRITE
  * from the sync, and SQLite fails the commit as it would have failed the
@@ -50,6 +55,7 @@ typedef struct
   guint8 *buf;              /* bytes for [start, start + len) of the file */
   gsize len;
   sqlite3_int64 start;
+  gboolean defer_sync;      /* a sync hands the bytes to the kernel only */
 } GatherFile;
 
 static sqlite3_vfs *real_vfs;
@@ -147,7 +153,9 @@ gather_sync (sqlite3_file *file,
   GatherFile *g = (GatherFile *) file;
   int rc = gather_flush (g);
 
-  return rc != SQLITE_OK ? rc : g->real->pMethods->xSync (g->real, flags);
+  if (rc != SQLITE_OK || g->defer_sync)
+    return rc;
+  return g->real->pMethods->xSync (g->real, flags);
 }
 
 static int
@@ -358,6 +366,16 @@ register_vfs (gpointer unused)
   if (sqlite3_vfs_register (&gather_vfs, 0) != SQLITE_OK)
     return NULL;
   return (gpointer) MZ_STORE_VFS_NAME;
+}
+
+gboolean
+mz_store_vfs_defer_sync (sqlite3_file *wal,
+                         gboolean      defer)
+{
+  if (wal == NULL || wal->pMethods != &gather_methods)
+    return FALSE;
+  ((GatherFile *) wal)->defer_sync = defer;
+  return TRUE;
 }
 
 const char *

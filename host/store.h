@@ -144,6 +144,8 @@ gboolean mz_store_backup (MzStore *store, const char *dest, GError **error);
 /* Transactions committed or rolled back by the writer so far, and the
  * units of work they held (their ratio is the mean group-commit batch). */
 void mz_store_get_stats (MzStore *store, guint64 *batches, guint64 *units);
+/* Batches whose fsync overlapped the next batch (see store.c, run_batch). */
+guint64 mz_store_get_overlapped (MzStore *store);
 
 /* PRAGMA integrity_check on a reader; FALSE with the first problems named. */
 gboolean mz_store_check_integrity (MzStore *store, GError **error);
