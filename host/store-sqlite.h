@@ -15,6 +15,12 @@ G_BEGIN_DECLS
 /* The connection behind a unit of work's transaction (the writer). */
 sqlite3 *mz_store_txn_db (MzStoreTxn *txn);
 
+/* A transaction handle on @db, a writing connection the caller keeps
+ * (and begins and commits transactions on) without a store: tests and
+ * tools.  mz_store_txn_free frees the handle only. */
+MzStoreTxn *mz_store_txn_wrap (sqlite3 *db);
+void mz_store_txn_free (MzStoreTxn *txn);
+
 /* The connection behind a read-only handle. */
 sqlite3 *mz_store_reader_db (MzStoreReader *reader);
 

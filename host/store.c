@@ -974,6 +974,21 @@ mz_store_reader_adopt (sqlite3 *db)
   return reader;
 }
 
+MzStoreTxn *
+mz_store_txn_wrap (sqlite3 *db)
+{
+  MzStoreTxn *txn = g_new0 (MzStoreTxn, 1);
+
+  txn->db = db;
+  return txn;
+}
+
+void
+mz_store_txn_free (MzStoreTxn *txn)
+{
+  g_free (txn);
+}
+
 sqlite3 *
 mz_store_reader_db (MzStoreReader *reader)
 {
