@@ -6,19 +6,8 @@
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "audit-private.h"
-#include "store-sqlite.h"
 
 #include <string.h>
-
-gboolean
-mz_audit_set_storage_error (GError    **error,
-                            sqlite3    *db,
-                            const char *what)
-{
-  g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_STORAGE,
-               "审计日志%s失败：%s [audit.storage]", what, sqlite3_errmsg (db));
-  return FALSE;
-}
 
 char *
 mz_audit_hex (const guint8 *data,

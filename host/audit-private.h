@@ -39,15 +39,6 @@ void mz_audit_canon_add_int (MzAuditCanon *canon, gint64 value);
 /* The whole entry in the documented order. */
 void mz_audit_canon_entry (MzAuditCanon *canon, gint64 seq, const MzAuditEntry *entry);
 
-/* The columns of the entries table in canonical order after seq, as the
- * append and the re-reading of the tail list them (the reads of verify,
- * proof and export have theirs in store-audit-read.c). */
-#define MZ_AUDIT_ENTRY_COLUMNS \
-  "time_usec, office, plugin, plugin_version, actor_user, actor_role, " \
-  "actor_session, actor_address, action, object_kind, object_id, outcome, " \
-  "reason, correlation_id, changes"
-#define MZ_AUDIT_ENTRY_COLUMN_COUNT 15
-
 /* Builds the canonical bytes of the entry in @row (its texts need not be
  * NUL-terminated), as if it had sequence number @seq. */
 void mz_audit_canon_from_row (MzAuditCanon *canon, const MzStoreAuditRow *row, gint64 seq);
@@ -78,22 +69,16 @@ char *mz_audit_key_id (const guint8 public_key[crypto_sign_PUBLICKEYBYTES]);
 char *mz_audit_hex (const guint8 *data, gsize len);
 gboolean mz_audit_unhex (const char *hex, guint8 *out, gsize len);
 
-/* Creates the audit tables and triggers if missing (in the caller's
- * transaction, or its own when there is none); a new log hashes with
- * @hash_name. */
-gboolean mz_audit_schema_ensure (sqlite3 *db, const char *hash_name, GError **error);
-/* The hash algorithm and public key stored in the meta table: on a
- * reader (audit-verify.c), and on the writer. */
+/* The hash algorithm a log records by @hash_name (NULL: none recorded);
+ * an error naming it when this build does not know it. */
+gboolean mz_audit_meta_algo (const char *hash_name, const MzHashAlgo **out_algo, GError **error);
+/* The hash algorithm and public key stored in the meta table, on a
+ * reader (audit-verify.c; audit.c reads them on the writer). */
 gboolean mz_audit_reader_meta (MzStoreReader     *reader,
                                const MzHashAlgo **out_algo,
                                guint8             public_key[crypto_sign_PUBLICKEYBYTES],
                                gboolean          *out_has_key,
                                GError           **error);
-gboolean mz_audit_meta_read (sqlite3           *db,
-                             const MzHashAlgo **out_algo,
-                             guint8             public_key[crypto_sign_PUBLICKEYBYTES],
-                             gboolean          *out_has_key,
-                             GError           **error);
 
 /* A checkpoint as verify reads it, from the database or from a copy
  * shipped to the centre (@shipped). */
@@ -118,8 +103,5 @@ gboolean mz_audit_checkpoints_parse (const char       *json_lines,
                                      const MzHashAlgo *algo,
                                      GArray           *into,
                                      GError          **error);
-
-/* Sets a %MZ_AUDIT_ERROR_STORAGE error with SQLite's message. */
-gboolean mz_audit_set_storage_error (GError **error, sqlite3 *db, const char *what);
 
 G_END_DECLS

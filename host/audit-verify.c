@@ -294,15 +294,7 @@ mz_audit_reader_meta (MzStoreReader     *reader,
       memcpy (public_key, g_bytes_get_data (stored_key, NULL), crypto_sign_PUBLICKEYBYTES);
       *out_has_key = TRUE;
     }
-  *out_algo = mz_hash_algo_lookup (hash_name != NULL ? hash_name : "");
-  if (*out_algo == NULL)
-    {
-      g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_STORAGE,
-                   "审计日志使用的哈希算法“%s”不受支持 [audit.hash.unknown]",
-                   hash_name != NULL ? hash_name : "(无)");
-      return FALSE;
-    }
-  return TRUE;
+  return mz_audit_meta_algo (hash_name, out_algo, error);
 }
 
 static gboolean

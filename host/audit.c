@@ -1,25 +1,26 @@
 /* minzheng host — appending to the tamper-evident audit log.
  *
- * The log lives in three tables of the office database: audit_entries (one
- * row per entry, with its leaf hash and a running hash chain),
- * audit_checkpoints (signed tree heads) and audit_meta (hash algorithm and
- * public key).  MzAudit keeps only the compact frontier of the Merkle tree,
- * the last chain value and the next sequence number in memory; whenever the
- * database may have moved without it (a rollback, another connection's
- * commit) it re-reads them from the last checkpoint onwards.
+ * The log lives in the office database (store-audit.c: entries with their
+ * leaf hash and a running hash chain, signed checkpoints, meta).  MzAudit
+ * keeps only the compact frontier of the Merkle tree, the last chain value
+ * and the next sequence number in memory; whenever the database may have
+ * moved without it (a rollback, another connection's commit) it re-reads
+ * them from the last checkpoint onwards.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "audit-private.h"
-#include "store-sqlite.h"
 
 #include <string.h>
+
+#include "store-audit.h"
 
 G_DEFINE_QUARK (mz-audit-error-quark, mz_audit_error)
 
 struct _MzAudit
 {
-  sqlite3 *db;
+  MzStoreTxn *txn;
+  MzStoreAuditWriter *writer;
   const MzHashAlgo *algo;
   guint8 secret_key[crypto_sign_SECRETKEYBYTES];
   guint8 public_key[crypto_sign_PUBLICKEYBYTES];
@@ -37,128 +38,14 @@ struct _MzAudit
   guint64 checkpoint_size;
   gint64 checkpoint_time;
 
-  sqlite3_stmt *insert_entry;
-  sqlite3_stmt *insert_checkpoint;
-  sqlite3_stmt *probe;
-  sqlite3_stmt *probe_version;
   MzAuditCanon canon;
 };
 
-static const char schema_sql[] =
-  "CREATE TABLE IF NOT EXISTS audit_meta ("
-  "  name TEXT PRIMARY KEY, value BLOB NOT NULL);"
-  "CREATE TABLE IF NOT EXISTS audit_entries ("
-  "  seq INTEGER PRIMARY KEY,"
-  "  time_usec INTEGER NOT NULL,"
-  "  office TEXT, plugin TEXT, plugin_version TEXT,"
-  "  actor_user TEXT, actor_role TEXT, actor_session TEXT, actor_address TEXT,"
-  "  action TEXT NOT NULL, object_kind TEXT, object_id INTEGER NOT NULL,"
-  "  outcome TEXT NOT NULL, reason TEXT, correlation_id TEXT, changes TEXT,"
-  "  leaf_hash BLOB NOT NULL, chain_hash BLOB NOT NULL);"
-  "CREATE INDEX IF NOT EXISTS audit_entries_time ON audit_entries (time_usec);"
-  "CREATE TABLE IF NOT EXISTS audit_checkpoints ("
-  "  id INTEGER PRIMARY KEY,"
-  "  tree_size INTEGER NOT NULL, root_hash BLOB NOT NULL, time_usec INTEGER NOT NULL,"
-  "  signature BLOB NOT NULL, key_id TEXT NOT NULL, frontier BLOB NOT NULL);"
-  "CREATE TRIGGER IF NOT EXISTS audit_entries_no_update BEFORE UPDATE ON audit_entries"
-  "  BEGIN SELECT RAISE (ABORT, '审计记录只能追加，不能修改 [audit.append_only]'); END;"
-  "CREATE TRIGGER IF NOT EXISTS audit_entries_no_delete BEFORE DELETE ON audit_entries"
-  "  BEGIN SELECT RAISE (ABORT, '审计记录只能追加，不能删除 [audit.append_only]'); END;"
-  "CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints"
-  "  BEGIN SELECT RAISE (ABORT, '审计检查点只能追加，不能修改 [audit.append_only]'); END;"
-  "CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints"
-  "  BEGIN SELECT RAISE (ABORT, '审计检查点只能追加，不能删除 [audit.append_only]'); END;"
-  "CREATE TRIGGER IF NOT EXISTS audit_meta_no_update BEFORE UPDATE ON audit_meta"
-  "  BEGIN SELECT RAISE (ABORT, '审计元数据不能修改 [audit.append_only]'); END;"
-  "CREATE TRIGGER IF NOT EXISTS audit_meta_no_delete BEFORE DELETE ON audit_meta"
-  "  BEGIN SELECT RAISE (ABORT, '审计元数据不能删除 [audit.append_only]'); END;";
-
-static gboolean
-exec_sql (sqlite3    *db,
-          const char *sql,
-          const char *what,
-          GError    **error)
-{
-  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return mz_audit_set_storage_error (error, db, what);
-  return TRUE;
-}
-
-/* The hash is chosen when the log is created and never changes after. */
-static gboolean
-insert_meta (sqlite3    *db,
-             const char *hash_name,
-             GError    **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  if (sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO audit_meta (name, value) VALUES ('format', 1), ('hash', ?)",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return mz_audit_set_storage_error (error, db, "建表");
-  sqlite3_bind_text (stmt, 1, hash_name, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return mz_audit_set_storage_error (error, db, "建表");
-  return TRUE;
-}
-
 gboolean
-mz_audit_schema_ensure (sqlite3    *db,
-                        const char *hash_name,
-                        GError    **error)
-{
-  gboolean own_txn = sqlite3_get_autocommit (db) != 0;
-
-  if (own_txn && !exec_sql (db, "BEGIN IMMEDIATE", "建表", error))
-    return FALSE;
-  if (!exec_sql (db, schema_sql, "建表", error) ||
-      !insert_meta (db, hash_name, error))
-    {
-      if (own_txn)
-        sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-      return FALSE;
-    }
-  if (own_txn && !exec_sql (db, "COMMIT", "建表", error))
-    {
-      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-mz_audit_meta_read (sqlite3           *db,
+mz_audit_meta_algo (const char        *hash_name,
                     const MzHashAlgo **out_algo,
-                    guint8             public_key[crypto_sign_PUBLICKEYBYTES],
-                    gboolean          *out_has_key,
                     GError           **error)
 {
-  g_autofree char *hash_name = NULL;
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  *out_has_key = FALSE;
-  if (sqlite3_prepare_v2 (db, "SELECT name, value FROM audit_meta WHERE name IN ('hash', 'public_key')",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return mz_audit_set_storage_error (error, db, "读取元数据");
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *name = (const char *) sqlite3_column_text (stmt, 0);
-
-      if (g_strcmp0 (name, "hash") == 0)
-        hash_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      else if (sqlite3_column_bytes (stmt, 1) == crypto_sign_PUBLICKEYBYTES)
-        {
-          memcpy (public_key, sqlite3_column_blob (stmt, 1), crypto_sign_PUBLICKEYBYTES);
-          *out_has_key = TRUE;
-        }
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return mz_audit_set_storage_error (error, db, "读取元数据");
-
   *out_algo = mz_hash_algo_lookup (hash_name != NULL ? hash_name : "");
   if (*out_algo == NULL)
     {
@@ -170,182 +57,135 @@ mz_audit_meta_read (sqlite3           *db,
   return TRUE;
 }
 
-/* What the database says about the log's end: the connection's data
- * version (changes when another connection commits), the last entry's seq
- * and chain value and the last checkpoint's id.  The data version comes
- * from its own `PRAGMA data_version` statement: read through the
- * pragma_data_version table instead, SQLite compiled that pragma again at
- * every step, which was a third of the probe's cost, paid at every append
- * and every commit. */
-typedef struct
-{
-  gint64 data_version;
-  gint64 last_seq;
-  gint64 checkpoint_id;
-  gboolean chain_matches;
-} Probe;
-
-static gboolean
-probe_read (MzAudit *audit,
-            Probe   *probe,
-            GError **error)
-{
-  sqlite3_stmt *stmt = audit->probe;
-  gsize d = audit->algo->digest_size;
-  int rc;
-
-  sqlite3_reset (audit->probe_version);
-  if (sqlite3_step (audit->probe_version) != SQLITE_ROW)
-    {
-      sqlite3_reset (audit->probe_version);
-      return mz_audit_set_storage_error (error, audit->db, "读取状态");
-    }
-  probe->data_version = sqlite3_column_int64 (audit->probe_version, 0);
-  sqlite3_reset (audit->probe_version);
-
-  sqlite3_reset (stmt);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
-      return mz_audit_set_storage_error (error, audit->db, "读取状态");
-    }
-  probe->last_seq = sqlite3_column_int64 (stmt, 0);
-  probe->checkpoint_id = sqlite3_column_int64 (stmt, 2);
-  probe->chain_matches = probe->last_seq == 0 ||
-                         ((gsize) sqlite3_column_bytes (stmt, 1) == d &&
-                          memcmp (sqlite3_column_blob (stmt, 1), audit->chain, d) == 0);
-  sqlite3_reset (stmt);
-  return TRUE;
-}
-
-/* The columns of a row of "SELECT seq, MZ_AUDIT_ENTRY_COLUMNS, …" as the
- * canonical form reads them (store-audit-read.h); stored bytes without
- * the copy sqlite3_column_text may make to add a NUL. */
-static void
-row_text (MzStoreAuditText *t,
-          sqlite3_stmt     *stmt,
-          int               col)
-{
-  t->data = sqlite3_column_blob (stmt, col);
-  if (t->data == NULL && sqlite3_column_type (stmt, col) != SQLITE_NULL)
-    t->data = "";
-  t->len = (gsize) sqlite3_column_bytes (stmt, col);
-}
-
-static void
-row_from_stmt (MzStoreAuditRow *row,
-               sqlite3_stmt    *stmt)
-{
-  MzStoreAuditText *texts[] = {
-    &row->office, &row->plugin, &row->plugin_version, &row->actor_user, &row->actor_role,
-    &row->actor_session, &row->actor_address, &row->action, &row->object_kind,
-  };
-  MzStoreAuditText *after_id[] = { &row->outcome, &row->reason, &row->correlation_id, &row->changes };
-
-  row->time_usec = sqlite3_column_int64 (stmt, 1);
-  for (int i = 0; i < (int) G_N_ELEMENTS (texts); i++)
-    row_text (texts[i], stmt, 2 + i);
-  row->object_id = sqlite3_column_int64 (stmt, 11);
-  for (int i = 0; i < (int) G_N_ELEMENTS (after_id); i++)
-    row_text (after_id[i], stmt, 12 + i);
-}
-
 /* Replays the entries after @base (the last checkpoint's size, or 0) into
  * the frontier, recomputing each leaf from the row and following the
  * chain: these entries are not yet signed, and the host must not sign a
  * tail that someone changed behind its back (it refuses, and verify names
  * the entry).  Starting at @base itself picks up its chain value. */
-static gboolean
-replay_tail (MzAudit *audit,
-             guint64  base,
-             GError **error)
+typedef struct
 {
-  sqlite3 *db = audit->db;
+  MzAudit *audit;
+  gint64 base;
+  gint64 expected;
+  GError *error;
+} Replay;
+
+static gboolean
+replay_row (const MzStoreAuditRow *row,
+            gpointer               data)
+{
+  Replay *replay = data;
+  MzAudit *audit = replay->audit;
   const MzHashAlgo *algo = audit->algo;
   gsize d = algo->digest_size;
   guint8 link[2 * MZ_HASH_MAX_SIZE];
   guint8 leaf[MZ_HASH_MAX_SIZE];
   guint8 chain[MZ_HASH_MAX_SIZE];
-  sqlite3_stmt *stmt = NULL;
-  MzStoreAuditRow row = { 0 };
-  gint64 expected = (gint64) base + 1;
-  gboolean ok = TRUE;
-  int rc;
+  gboolean sizes_ok = row->leaf_hash_len == d && row->chain_hash_len == d;
 
-  if (sqlite3_prepare_v2 (db, "SELECT seq, " MZ_AUDIT_ENTRY_COLUMNS ", leaf_hash, chain_hash"
-                              " FROM audit_entries WHERE seq >= ? ORDER BY seq", -1, &stmt, NULL) != SQLITE_OK)
-    return mz_audit_set_storage_error (error, db, "读取审计记录");
-  sqlite3_bind_int64 (stmt, 1, (gint64) base);
-  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  if (row->seq == replay->base)
     {
-      gint64 seq = sqlite3_column_int64 (stmt, 0);
-      const guint8 *stored_leaf = sqlite3_column_blob (stmt, 1 + MZ_AUDIT_ENTRY_COLUMN_COUNT);
-      const guint8 *stored_chain = sqlite3_column_blob (stmt, 2 + MZ_AUDIT_ENTRY_COLUMN_COUNT);
-      gboolean sizes_ok = (gsize) sqlite3_column_bytes (stmt, 1 + MZ_AUDIT_ENTRY_COLUMN_COUNT) == d &&
-                          (gsize) sqlite3_column_bytes (stmt, 2 + MZ_AUDIT_ENTRY_COLUMN_COUNT) == d;
-
-      if (seq == (gint64) base)
-        {
-          if (sizes_ok)
-            memcpy (audit->chain, stored_chain, d);
-          continue;
-        }
-      if (seq != expected)
-        {
-          g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_MISSING,
-                       "审计日志第 %" G_GINT64_FORMAT " 条在最近一次签名之后被删除，拒绝继续记录；请运行 mzctl audit verify 查明 [audit.removed]",
-                       expected);
-          ok = FALSE;
-          break;
-        }
-      row_from_stmt (&row, stmt);
-      mz_audit_canon_from_row (&audit->canon, &row, seq);
-      mz_merkle_leaf_hash_prefixed (algo, audit->canon.data, audit->canon.len, leaf);
-      memcpy (link, audit->chain, d);
-      memcpy (link + d, leaf, d);
-      algo->digest (link, 2 * d, chain);
-      if (!sizes_ok || memcmp (leaf, stored_leaf, d) != 0 || memcmp (chain, stored_chain, d) != 0)
-        {
-          g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_ALTERED,
-                       "审计日志第 %" G_GINT64_FORMAT " 条在最近一次签名之后被改动，拒绝在其上继续签名；请运行 mzctl audit verify 查明 [audit.altered]",
-                       seq);
-          ok = FALSE;
-          break;
-        }
-      memcpy (audit->chain, stored_chain, d);
-      mz_merkle_frontier_append (&audit->frontier, leaf);
-      expected++;
+      if (sizes_ok)
+        memcpy (audit->chain, row->chain_hash, d);
+      return TRUE;
     }
-  sqlite3_finalize (stmt);
-  if (!ok)
-    return FALSE;
-  if (rc != SQLITE_DONE)
-    return mz_audit_set_storage_error (error, db, "读取审计记录");
-  audit->next_seq = expected;
+  if (row->seq != replay->expected)
+    {
+      g_set_error (&replay->error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_MISSING,
+                   "审计日志第 %" G_GINT64_FORMAT " 条在最近一次签名之后被删除，拒绝继续记录；请运行 mzctl audit verify 查明 [audit.removed]",
+                   replay->expected);
+      return FALSE;
+    }
+  mz_audit_canon_from_row (&audit->canon, row, row->seq);
+  mz_merkle_leaf_hash_prefixed (algo, audit->canon.data, audit->canon.len, leaf);
+  memcpy (link, audit->chain, d);
+  memcpy (link + d, leaf, d);
+  algo->digest (link, 2 * d, chain);
+  if (!sizes_ok || memcmp (leaf, row->leaf_hash, d) != 0 || memcmp (chain, row->chain_hash, d) != 0)
+    {
+      g_set_error (&replay->error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_ALTERED,
+                   "审计日志第 %" G_GINT64_FORMAT " 条在最近一次签名之后被改动，拒绝在其上继续签名；请运行 mzctl audit verify 查明 [audit.altered]",
+                   row->seq);
+      return FALSE;
+    }
+  memcpy (audit->chain, row->chain_hash, d);
+  mz_merkle_frontier_append (&audit->frontier, leaf);
+  replay->expected++;
   return TRUE;
 }
 
-/* Does the checkpoint row in @stmt (tree_size, root_hash, frontier,
- * time_usec, signature, key_id) carry the office's signature?  The host
- * builds on the last checkpoint's frontier, so it must not take one that
- * someone wrote into the file. */
 static gboolean
-checkpoint_row_signed (MzAudit      *audit,
-                       sqlite3_stmt *stmt)
+replay_tail (MzAudit *audit,
+             guint64  base,
+             GError **error)
+{
+  Replay replay = { audit, (gint64) base, (gint64) base + 1, NULL };
+
+  if (!mz_store_audit_txn_entries_from (audit->txn, (gint64) base, replay_row, &replay, error))
+    return FALSE;
+  if (replay.error != NULL)
+    {
+      g_propagate_error (error, replay.error);
+      return FALSE;
+    }
+  audit->next_seq = replay.expected;
+  return TRUE;
+}
+
+/* Does the checkpoint carry the office's signature?  The host builds on
+ * the last checkpoint's frontier, so it must not take one that someone
+ * wrote into the file. */
+static gboolean
+checkpoint_row_signed (MzAudit                         *audit,
+                       const MzStoreAuditCheckpointRow *row)
 {
   guint8 message[MZ_AUDIT_CHECKPOINT_MESSAGE_MAX];
   gsize message_len = 0;
 
-  if ((gsize) sqlite3_column_bytes (stmt, 1) != audit->algo->digest_size ||
-      sqlite3_column_bytes (stmt, 4) != crypto_sign_BYTES ||
-      g_strcmp0 ((const char *) sqlite3_column_text (stmt, 5), audit->key_id) != 0)
+  if (row->root_hash_len != audit->algo->digest_size ||
+      row->signature_len != crypto_sign_BYTES ||
+      g_strcmp0 (row->key_id, audit->key_id) != 0)
     return FALSE;
-  mz_audit_checkpoint_message (audit->algo, (guint64) sqlite3_column_int64 (stmt, 0),
-                               sqlite3_column_int64 (stmt, 3), sqlite3_column_blob (stmt, 1),
+  mz_audit_checkpoint_message (audit->algo, (guint64) row->tree_size, row->time_usec, row->root_hash,
                                message, &message_len);
-  return crypto_sign_verify_detached (sqlite3_column_blob (stmt, 4), message, message_len,
+  return crypto_sign_verify_detached (row->signature, message, message_len,
                                       audit->public_key) == 0;
+}
+
+/* The last checkpoint: where the replay starts (@base) when its signature
+ * and its frontier, checked against its root, are good. */
+typedef struct
+{
+  MzAudit *audit;
+  gboolean signed_ok;
+  guint64 base;
+} LastCheckpoint;
+
+static gboolean
+last_checkpoint_row (const MzStoreAuditCheckpointRow *row,
+                     const guint8                    *frontier,
+                     gsize                            frontier_len,
+                     gpointer                         data)
+{
+  LastCheckpoint *last = data;
+  MzAudit *audit = last->audit;
+  guint8 root[MZ_HASH_MAX_SIZE];
+
+  audit->checkpoint_id = row->id;
+  audit->checkpoint_size = (guint64) row->tree_size;
+  audit->checkpoint_time = row->time_usec;
+  last->signed_ok = checkpoint_row_signed (audit, row);
+  if (last->signed_ok &&
+      mz_merkle_frontier_deserialize (&audit->frontier, audit->algo, (guint64) row->tree_size,
+                                      frontier, frontier_len))
+    {
+      mz_merkle_frontier_root (&audit->frontier, root);
+      if (memcmp (root, row->root_hash, audit->algo->digest_size) == 0)
+        last->base = (guint64) row->tree_size;
+      else
+        mz_merkle_frontier_init (&audit->frontier, audit->algo);
+    }
+  return TRUE;
 }
 
 /* Re-reads frontier, chain and next sequence number: from the frontier
@@ -356,13 +196,8 @@ static gboolean
 state_load (MzAudit *audit,
             GError **error)
 {
-  sqlite3 *db = audit->db;
-  gsize d = audit->algo->digest_size;
-  sqlite3_stmt *stmt = NULL;
-  guint64 base = 0;
-  gboolean signed_ok = TRUE;
-  gint64 id = 0;
-  int rc;
+  LastCheckpoint last = { audit, TRUE, 0 };
+  MzStoreAuditTail tail;
 
   audit->stale = TRUE;
   mz_merkle_frontier_init (&audit->frontier, audit->algo);
@@ -371,51 +206,20 @@ state_load (MzAudit *audit,
   audit->checkpoint_time = 0;
   audit->checkpoint_id = 0;
 
-  {
-    Probe probe;
+  if (!mz_store_audit_tail (audit->writer, &tail, error))
+    return FALSE;
+  audit->data_version = tail.data_version;
 
-    if (!probe_read (audit, &probe, error))
-      return FALSE;
-    audit->data_version = probe.data_version;
-  }
-
-  if (sqlite3_prepare_v2 (db, "SELECT tree_size, root_hash, frontier, time_usec, signature, key_id, id"
-                              " FROM audit_checkpoints ORDER BY id DESC LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
-    return mz_audit_set_storage_error (error, db, "读取检查点");
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      guint64 size = (guint64) sqlite3_column_int64 (stmt, 0);
-      guint8 root[MZ_HASH_MAX_SIZE];
-
-      id = sqlite3_column_int64 (stmt, 6);
-      audit->checkpoint_id = id;
-      audit->checkpoint_size = size;
-      audit->checkpoint_time = sqlite3_column_int64 (stmt, 3);
-      signed_ok = checkpoint_row_signed (audit, stmt);
-      if (signed_ok &&
-          mz_merkle_frontier_deserialize (&audit->frontier, audit->algo, size,
-                                          sqlite3_column_blob (stmt, 2),
-                                          (gsize) sqlite3_column_bytes (stmt, 2)))
-        {
-          mz_merkle_frontier_root (&audit->frontier, root);
-          if (memcmp (root, sqlite3_column_blob (stmt, 1), d) == 0)
-            base = size;
-          else
-            mz_merkle_frontier_init (&audit->frontier, audit->algo);
-        }
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return mz_audit_set_storage_error (error, db, "读取检查点");
-  if (!signed_ok)
+  if (!mz_store_audit_txn_checkpoint_latest (audit->txn, last_checkpoint_row, &last, error))
+    return FALSE;
+  if (!last.signed_ok)
     {
       g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_SIGNATURE,
                    "最近的审计检查点 #%" G_GINT64_FORMAT " 签名无效，拒绝在其上继续签名；请运行 mzctl audit verify 查明 [audit.checkpoint.signature]",
-                   id);
+                   audit->checkpoint_id);
       return FALSE;
     }
-  if (!replay_tail (audit, base, error))
+  if (!replay_tail (audit, last.base, error))
     return FALSE;
   audit->stale = FALSE;
   return TRUE;
@@ -431,37 +235,20 @@ static gboolean
 state_refresh (MzAudit *audit,
                GError **error)
 {
-  Probe probe;
+  gsize d = audit->algo->digest_size;
+  MzStoreAuditTail tail;
 
   if (audit->stale)
     return state_load (audit, error);
-  if (!probe_read (audit, &probe, error))
+  if (!mz_store_audit_tail (audit->writer, &tail, error))
     return FALSE;
-  if (probe.data_version == audit->data_version &&
-      probe.last_seq == audit->next_seq - 1 &&
-      probe.chain_matches &&
-      probe.checkpoint_id == audit->checkpoint_id)
+  if (tail.data_version == audit->data_version &&
+      tail.last_seq == audit->next_seq - 1 &&
+      (tail.last_seq == 0 ||
+       (tail.last_chain_len == d && memcmp (tail.last_chain, audit->chain, d) == 0)) &&
+      tail.checkpoint_id == audit->checkpoint_id)
     return TRUE;
   return state_load (audit, error);
-}
-
-static gboolean
-store_public_key (MzAudit *audit,
-                  GError **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  if (sqlite3_prepare_v2 (audit->db, "INSERT INTO audit_meta (name, value) VALUES ('public_key', ?), ('key_id', ?)",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return mz_audit_set_storage_error (error, audit->db, "保存公钥");
-  sqlite3_bind_blob (stmt, 1, audit->public_key, sizeof audit->public_key, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, audit->key_id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return mz_audit_set_storage_error (error, audit->db, "保存公钥");
-  return TRUE;
 }
 
 /* The key file and the database must agree: checkpoints signed with one
@@ -470,15 +257,18 @@ static gboolean
 check_public_key (MzAudit *audit,
                   GError **error)
 {
-  guint8 stored[crypto_sign_PUBLICKEYBYTES];
-  gboolean has_key = FALSE;
-  gboolean own_txn;
+  g_autofree char *hash_name = NULL;
+  g_autoptr (GBytes) stored_key = NULL;
+  g_autoptr (GBytes) public_key = NULL;
 
-  if (!mz_audit_meta_read (audit->db, &audit->algo, stored, &has_key, error))
+  if (!mz_store_audit_txn_meta (audit->txn, &hash_name, &stored_key, error) ||
+      !mz_audit_meta_algo (hash_name, &audit->algo, error))
     return FALSE;
-  if (has_key)
+  if (stored_key != NULL && g_bytes_get_size (stored_key) == crypto_sign_PUBLICKEYBYTES)
     {
-      if (sodium_memcmp (stored, audit->public_key, sizeof stored) != 0)
+      const guint8 *stored = g_bytes_get_data (stored_key, NULL);
+
+      if (sodium_memcmp (stored, audit->public_key, crypto_sign_PUBLICKEYBYTES) != 0)
         {
           g_autofree char *stored_id = mz_audit_key_id (stored);
           g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_KEY,
@@ -488,28 +278,18 @@ check_public_key (MzAudit *audit,
         }
       return TRUE;
     }
-
-  own_txn = sqlite3_get_autocommit (audit->db) != 0;
-  if (own_txn && !exec_sql (audit->db, "BEGIN IMMEDIATE", "保存公钥", error))
-    return FALSE;
-  if (!store_public_key (audit, error) ||
-      (own_txn && !exec_sql (audit->db, "COMMIT", "保存公钥", error)))
-    {
-      if (own_txn)
-        sqlite3_exec (audit->db, "ROLLBACK", NULL, NULL, NULL);
-      return FALSE;
-    }
-  return TRUE;
+  public_key = g_bytes_new_static (audit->public_key, sizeof audit->public_key);
+  return mz_store_audit_key_store (audit->txn, public_key, audit->key_id, error);
 }
 
 MzAudit *
-mz_audit_open (sqlite3              *db,
+mz_audit_open (MzStoreTxn           *txn,
                const MzAuditOptions *options,
                GError              **error)
 {
   g_autoptr (MzAudit) audit = NULL;
 
-  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (txn != NULL, NULL);
   g_return_val_if_fail (options != NULL && options->key_path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -521,7 +301,7 @@ mz_audit_open (sqlite3              *db,
     }
 
   audit = g_new0 (MzAudit, 1);
-  audit->db = db;
+  audit->txn = txn;
   audit->algo = mz_hash_algo_sha256 ();
   audit->checkpoint_every = options->checkpoint_every != 0 ? options->checkpoint_every : 1000;
   audit->checkpoint_seconds = options->checkpoint_seconds != 0 ? options->checkpoint_seconds : 60;
@@ -537,27 +317,13 @@ mz_audit_open (sqlite3              *db,
                    "审计日志不支持哈希算法“%s”，可用 sha256 或 sm3 [audit.hash.unknown]", options->hash);
       return NULL;
     }
-  if (!mz_audit_schema_ensure (db, options->hash != NULL ? options->hash : "sha256", error) ||
+  if (!mz_store_audit_create (txn, options->hash != NULL ? options->hash : "sha256", error) ||
       !check_public_key (audit, error))
     return NULL;
 
-  if (sqlite3_prepare_v3 (db, "INSERT INTO audit_entries (seq, " MZ_AUDIT_ENTRY_COLUMNS ", leaf_hash, chain_hash)"
-                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          -1, SQLITE_PREPARE_PERSISTENT, &audit->insert_entry, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v3 (db, "INSERT INTO audit_checkpoints (tree_size, root_hash, time_usec, signature, key_id, frontier)"
-                              " VALUES (?, ?, ?, ?, ?, ?)",
-                          -1, SQLITE_PREPARE_PERSISTENT, &audit->insert_checkpoint, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v3 (db, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT,
-                          &audit->probe_version, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v3 (db, "SELECT (SELECT coalesce (max (seq), 0) FROM audit_entries),"
-                              " (SELECT chain_hash FROM audit_entries ORDER BY seq DESC LIMIT 1),"
-                              " (SELECT coalesce (max (id), 0) FROM audit_checkpoints)",
-                          -1, SQLITE_PREPARE_PERSISTENT, &audit->probe, NULL) != SQLITE_OK)
-    {
-      mz_audit_set_storage_error (error, db, "准备语句");
-      return NULL;
-    }
-
+  audit->writer = mz_store_audit_writer_new (txn, error);
+  if (audit->writer == NULL)
+    return NULL;
   if (!state_load (audit, error))
     return NULL;
   return g_steal_pointer (&audit);
@@ -568,25 +334,18 @@ mz_audit_free (MzAudit *audit)
 {
   if (audit == NULL)
     return;
-  sqlite3_finalize (audit->insert_entry);
-  sqlite3_finalize (audit->insert_checkpoint);
-  sqlite3_finalize (audit->probe);
-  sqlite3_finalize (audit->probe_version);
+  mz_store_audit_writer_free (audit->writer);
   mz_audit_canon_clear (&audit->canon);
   sodium_memzero (audit->secret_key, sizeof audit->secret_key);
   g_free (audit->key_id);
   g_free (audit);
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
+const char *
+mz_audit_get_hash (MzAudit *audit)
 {
-  if (text == NULL)
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+  g_return_val_if_fail (audit != NULL, NULL);
+  return audit->algo->name;
 }
 
 gboolean
@@ -596,18 +355,16 @@ mz_audit_append (MzAudit            *audit,
                  GError            **error)
 {
   const MzHashAlgo *algo;
-  sqlite3_stmt *stmt;
   guint8 leaf[MZ_HASH_MAX_SIZE];
   guint8 link[2 * MZ_HASH_MAX_SIZE];
   guint8 chain[MZ_HASH_MAX_SIZE];
   gsize d;
   gint64 seq;
-  int rc;
 
   g_return_val_if_fail (audit != NULL, FALSE);
   g_return_val_if_fail (entry != NULL, FALSE);
   g_return_val_if_fail (entry->action != NULL && entry->outcome != NULL, FALSE);
-  g_return_val_if_fail (sqlite3_get_autocommit (audit->db) == 0, FALSE);
+  g_return_val_if_fail (mz_store_audit_in_transaction (audit->txn), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!state_refresh (audit, error))
@@ -622,33 +379,11 @@ mz_audit_append (MzAudit            *audit,
   memcpy (link + d, leaf, d);
   algo->digest (link, 2 * d, chain);
 
-  stmt = audit->insert_entry;
-  sqlite3_bind_int64 (stmt, 1, seq);
-  sqlite3_bind_int64 (stmt, 2, entry->time_usec);
-  bind_text (stmt, 3, entry->office);
-  bind_text (stmt, 4, entry->plugin);
-  bind_text (stmt, 5, entry->plugin_version);
-  bind_text (stmt, 6, entry->actor_user);
-  bind_text (stmt, 7, entry->actor_role);
-  bind_text (stmt, 8, entry->actor_session);
-  bind_text (stmt, 9, entry->actor_address);
-  bind_text (stmt, 10, entry->action);
-  bind_text (stmt, 11, entry->object_kind);
-  sqlite3_bind_int64 (stmt, 12, entry->object_id);
-  bind_text (stmt, 13, entry->outcome);
-  bind_text (stmt, 14, entry->reason);
-  bind_text (stmt, 15, entry->correlation_id);
-  bind_text (stmt, 16, entry->changes);
-  sqlite3_bind_blob (stmt, 17, leaf, (int) d, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 18, chain, (int) d, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  if (rc != SQLITE_DONE)
+  if (!mz_store_audit_insert_entry (audit->writer, seq, entry, leaf, chain, d, error))
     {
       /* A constraint failure means the table moved under us. */
       audit->stale = TRUE;
-      return mz_audit_set_storage_error (error, audit->db, "写入");
+      return FALSE;
     }
 
   memcpy (audit->chain, chain, d);
@@ -681,14 +416,13 @@ mz_audit_checkpoint (MzAudit  *audit,
   guint8 message[MZ_AUDIT_CHECKPOINT_MESSAGE_MAX];
   guint8 signature[crypto_sign_BYTES];
   g_autoptr (GBytes) frontier = NULL;
-  sqlite3_stmt *stmt;
+  MzStoreAuditCheckpointRow head = { 0 };
   gsize message_len = 0;
   guint64 size;
   gboolean due;
-  int rc;
 
   g_return_val_if_fail (audit != NULL, FALSE);
-  g_return_val_if_fail (sqlite3_get_autocommit (audit->db) == 0, FALSE);
+  g_return_val_if_fail (mz_store_audit_in_transaction (audit->txn), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!state_refresh (audit, error))
@@ -712,24 +446,20 @@ mz_audit_checkpoint (MzAudit  *audit,
   crypto_sign_detached (signature, NULL, message, message_len, audit->secret_key);
   frontier = mz_merkle_frontier_serialize (&audit->frontier);
 
-  stmt = audit->insert_checkpoint;
-  sqlite3_bind_int64 (stmt, 1, (gint64) size);
-  sqlite3_bind_blob (stmt, 2, root, (int) audit->algo->digest_size, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, now_usec);
-  sqlite3_bind_blob (stmt, 4, signature, sizeof signature, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, audit->key_id, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 6, g_bytes_get_data (frontier, NULL),
-                     (int) g_bytes_get_size (frontier), SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  if (rc != SQLITE_DONE)
+  head.tree_size = (gint64) size;
+  head.root_hash = root;
+  head.root_hash_len = audit->algo->digest_size;
+  head.time_usec = now_usec;
+  head.signature = signature;
+  head.signature_len = sizeof signature;
+  head.key_id = audit->key_id;
+  if (!mz_store_audit_insert_checkpoint (audit->writer, &head, g_bytes_get_data (frontier, NULL),
+                                         g_bytes_get_size (frontier), &audit->checkpoint_id, error))
     {
       audit->stale = TRUE;
-      return mz_audit_set_storage_error (error, audit->db, "写入检查点");
+      return FALSE;
     }
   audit->checkpoint_size = size;
   audit->checkpoint_time = now_usec;
-  audit->checkpoint_id = sqlite3_last_insert_rowid (audit->db);
   return TRUE;
 }

@@ -12,6 +12,8 @@
 
 #include <glib.h>
 #include <gio/gio.h>
+/* Nothing here uses it any more; kept while other files still get SQLite
+ * through this header. */
 #include <sqlite3.h>
 
 #include "store.h"
@@ -107,15 +109,19 @@ typedef struct
   const char *hash;
 } MzAuditOptions;
 
-/* Creates the audit tables in @db if they are missing and loads the key.
- * @db is the host's writer connection; the audit log keeps no connection
- * of its own. */
-MzAudit *mz_audit_open (sqlite3 *db, const MzAuditOptions *options, GError **error);
+/* Creates the audit tables if they are missing and loads the key.  @txn
+ * is the host's writer (run outside a transaction, or inside one the
+ * tables are created in); the audit log keeps no connection of its own and
+ * appends through @txn, which must outlive it. */
+MzAudit *mz_audit_open (MzStoreTxn *txn, const MzAuditOptions *options, GError **error);
 void mz_audit_free (MzAudit *audit);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MzAudit, mz_audit_free)
 
+/* The hash the log was created with ("sha256" or "sm3"). */
+const char *mz_audit_get_hash (MzAudit *audit);
+
 /* Appends one entry.  Must be called inside an open write transaction on
- * the @db given to mz_audit_open; the entry commits or rolls back with it.
+ * the @txn given to mz_audit_open; the entry commits or rolls back with it.
  * After a rollback the caller calls mz_audit_rollback so that the in-memory
  * tree state follows the database.  (A rollback it is not told about, such
  * as ROLLBACK TO a savepoint, or another connection's commit, is noticed at

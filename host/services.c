@@ -318,26 +318,22 @@ open_audit (MzStore *store,
             gpointer data,
             GError **error)
 {
-  sqlite3 *db = mz_store_txn_db (txn);
   MzOpenAudit *open = data;
-  const MzHashAlgo *algo = NULL;
-  guint8 public_key[crypto_sign_PUBLICKEYBYTES];
-  gboolean has_key = FALSE;
+  const char *hash;
 
-  open->services->audit = mz_audit_open (db, &open->options, error);
+  open->services->audit = mz_audit_open (txn, &open->options, error);
   if (open->services->audit == NULL)
     return FALSE;
   if (open->options.hash == NULL)
     return TRUE;
-  if (!mz_audit_meta_read (db, &algo, public_key, &has_key, error))
-    return FALSE;
-  if (g_strcmp0 (algo->name, open->options.hash) != 0)
+  hash = mz_audit_get_hash (open->services->audit);
+  if (g_strcmp0 (hash, open->options.hash) != 0)
     {
       g_set_error (error, MZ_CONFIG_ERROR, MZ_CONFIG_ERROR_INVALID_VALUE,
                    "%s：[audit] hash=%s 与已有审计日志的哈希算法 %s 不同；日志建立后不能更换算法，"
                    "请改回 %s 或删去此键 [config.audit.hash_mismatch]",
                    mz_config_get_origin (open->services->config), open->options.hash,
-                   algo->name, algo->name);
+                   hash, hash);
       return FALSE;
     }
   return TRUE;

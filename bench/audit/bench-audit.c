@@ -22,6 +22,8 @@
 #include <glib/gstdio.h>
 
 #include "audit-private.h"
+#include "store-audit-sqlite.h"
+#include "store-sqlite.h"
 #include "sha256.h"
 
 #define BASE_USEC G_GINT64_CONSTANT (1772323200000000)
@@ -123,6 +125,7 @@ main (int   argc,
   MzAuditCanon canon = { 0 };
   sqlite3 *db = NULL;
   MzStoreReader *reader;
+  MzStoreTxn *txn;
   MzAudit *audit;
   sqlite3_stmt *stmt = NULL;
   guint64 n = 1000000;
@@ -151,7 +154,8 @@ main (int   argc,
   exec_or_die (db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL");
   options.key_path = key_path;
   options.hash = algo->name;
-  audit = mz_audit_open (db, &options, &error);
+  txn = mz_store_txn_wrap (db);
+  audit = mz_audit_open (txn, &options, &error);
   g_assert_no_error (error);
 
   /* Append in transactions of 10,000, as a bulk import would. */
@@ -176,6 +180,7 @@ main (int   argc,
     }
   append_s = seconds_since (start);
   mz_audit_free (audit);
+  mz_store_txn_free (txn);
   sqlite3_close (db);
 
   for (guint64 i = 1; i <= n; i++)

@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 #include "mz-test-util.h"
+#include "store-sqlite.h"
 
 #define BASE_USEC G_GINT64_CONSTANT (1772323200000000) /* 2026-03-01T00:00:00Z */
 
@@ -33,15 +34,26 @@ audit_fixture_setup (AuditFixture *f,
   g_assert_cmpint (sqlite3_open (f->db_path, &f->db), ==, SQLITE_OK);
   exec_ok (f->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL");
   options.key_path = f->key_path;
-  f->audit = mz_audit_open (f->db, &options, &error);
+  f->audit = audit_test_open (f, &options, &error);
   g_assert_no_error (error);
   g_assert_nonnull (f->audit);
+}
+
+MzAudit *
+audit_test_open (AuditFixture         *f,
+                 const MzAuditOptions *options,
+                 GError              **error)
+{
+  if (f->txn == NULL)
+    f->txn = mz_store_txn_wrap (f->db);
+  return mz_audit_open (f->txn, options, error);
 }
 
 void
 audit_fixture_close (AuditFixture *f)
 {
   g_clear_pointer (&f->audit, mz_audit_free);
+  g_clear_pointer (&f->txn, mz_store_txn_free);
   if (f->db != NULL)
     {
       g_assert_cmpint (sqlite3_close (f->db), ==, SQLITE_OK);

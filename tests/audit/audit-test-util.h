@@ -16,6 +16,7 @@ typedef struct
   char *db_path;
   char *key_path;
   sqlite3 *db;
+  MzStoreTxn *txn;
   MzAudit *audit;
 } AuditFixture;
 
@@ -23,6 +24,9 @@ typedef struct
  * log whose key is dir/office.key. */
 void audit_fixture_setup (AuditFixture *f, gconstpointer data);
 void audit_fixture_teardown (AuditFixture *f, gconstpointer data);
+
+/* mz_audit_open on the fixture's connection (f->db, whichever is open). */
+MzAudit *audit_test_open (AuditFixture *f, const MzAuditOptions *options, GError **error);
 
 /* Entry number @i of a plausible day at a marriage registry, with a time
  * @i seconds after 2026-03-01 00:00 UTC. */

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "audit-test-util.h"
+#include "store-sqlite.h"
 
 static void
 exec_ok (sqlite3    *db,
@@ -136,14 +137,14 @@ test_sm3_log (AuditFixture *f,
   f->db_path = g_build_filename (f->dir, "sm3.db", NULL);
   g_assert_cmpint (sqlite3_open (f->db_path, &f->db), ==, SQLITE_OK);
 
-  refused = mz_audit_open (f->db, &options, &error);
+  refused = audit_test_open (f, &options, &error);
   g_assert_null (refused);
   g_assert_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "md5"));
   g_clear_error (&error);
 
   options.hash = "sm3";
-  f->audit = mz_audit_open (f->db, &options, &error);
+  f->audit = audit_test_open (f, &options, &error);
   g_assert_no_error (error);
   audit_test_append (f, 1, 30, 10);
   g_assert_cmpint (count_rows (f->db, "SELECT count (*) FROM audit_meta WHERE name = 'hash' AND value = 'sm3'"), ==, 1);
@@ -151,7 +152,7 @@ test_sm3_log (AuditFixture *f,
   /* Reopened without naming the hash, the log keeps SM3. */
   g_clear_pointer (&f->audit, mz_audit_free);
   options.hash = NULL;
-  f->audit = mz_audit_open (f->db, &options, &error);
+  f->audit = audit_test_open (f, &options, &error);
   g_assert_no_error (error);
   audit_test_append (f, 31, 5, 5);
   g_assert_cmpint (count_rows (f->db, "SELECT count (*) FROM audit_meta WHERE name = 'hash' AND value = 'sm3'"), ==, 1);
@@ -186,7 +187,7 @@ test_checkpoint_policy (AuditFixture *f,
   gint64 t = 1772323200000000;
 
   g_clear_pointer (&f->audit, mz_audit_free);
-  f->audit = mz_audit_open (f->db, &options, &error);
+  f->audit = audit_test_open (f, &options, &error);
   g_assert_no_error (error);
   audit_test_entry (&e, 1, owned);
 
@@ -245,7 +246,7 @@ test_key_readable_refused (AuditFixture *f,
 
   g_clear_pointer (&f->audit, mz_audit_free);
   g_assert_cmpint (g_chmod (f->key_path, 0644), ==, 0);
-  audit = mz_audit_open (f->db, &options, &error);
+  audit = audit_test_open (f, &options, &error);
   g_assert_null (audit);
   g_assert_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_KEY);
   g_assert_nonnull (strstr (error->message, f->key_path));
@@ -254,7 +255,7 @@ test_key_readable_refused (AuditFixture *f,
   g_clear_error (&error);
 
   g_assert_cmpint (g_chmod (f->key_path, 0600), ==, 0);
-  f->audit = mz_audit_open (f->db, &options, &error);
+  f->audit = audit_test_open (f, &options, &error);
   g_assert_no_error (error);
 }
 
@@ -267,7 +268,7 @@ test_key_other_refused (AuditFixture *f,
   MzAuditOptions options = { .key_path = other };
   MzAudit *audit;
 
-  audit = mz_audit_open (f->db, &options, &error);
+  audit = audit_test_open (f, &options, &error);
   g_assert_null (audit);
   g_assert_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_KEY);
   g_assert_nonnull (strstr (error->message, "[audit.key.mismatch]"));
@@ -394,17 +395,19 @@ test_reopen_and_second_writer (AuditFixture *f,
   MzAuditOptions options = { .key_path = f->key_path };
   MzAuditVerifyResult result = { 0 };
   sqlite3 *db2 = NULL;
+  MzStoreTxn *txn2;
   MzAudit *audit2;
 
   audit_test_append (f, 1, 37, 16);
   audit_fixture_close (f);
   g_assert_cmpint (sqlite3_open (f->db_path, &f->db), ==, SQLITE_OK);
-  f->audit = mz_audit_open (f->db, &options, &error);
+  f->audit = audit_test_open (f, &options, &error);
   g_assert_no_error (error);
   audit_test_append (f, 38, 10, 16);
 
   g_assert_cmpint (sqlite3_open (f->db_path, &db2), ==, SQLITE_OK);
-  audit2 = mz_audit_open (db2, &options, &error);
+  txn2 = mz_store_txn_wrap (db2);
+  audit2 = mz_audit_open (txn2, &options, &error);
   g_assert_no_error (error);
   for (int round = 0; round < 3; round++)
     {
@@ -423,6 +426,7 @@ test_reopen_and_second_writer (AuditFixture *f,
         g_free (owned[k]);
     }
   mz_audit_free (audit2);
+  mz_store_txn_free (txn2);
   sqlite3_close (db2);
 
   audit_fixture_close (f);
@@ -456,7 +460,7 @@ test_unsigned_tail_tampered_refused (AuditFixture *f,
   g_clear_error (&error);
 
   g_clear_pointer (&f->audit, mz_audit_free);
-  audit = mz_audit_open (f->db, &options, &error);
+  audit = audit_test_open (f, &options, &error);
   g_assert_null (audit);
   g_assert_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_ALTERED);
   g_assert_nonnull (strstr (error->message, "第 22 条"));

@@ -11,6 +11,7 @@
 
 #include "audit-private.h"
 #include "audit-test-util.h"
+#include "store-audit-sqlite.h"
 
 #define DROP_TRIGGERS \
   "DROP TRIGGER IF EXISTS audit_entries_no_update; DROP TRIGGER IF EXISTS audit_entries_no_delete;" \
