@@ -19,22 +19,21 @@
 
 G_BEGIN_DECLS
 
+typedef struct _MzStoreKind MzStoreKind;
+
 /**
  * MzKind:
  * @plugin: the plugin that declared it
  * @def: its declaration (the plugin's constant data)
- * @table: the SQL table, "<plugin>_<kind>" (validated identifiers only)
+ * @table: its table, "<plugin>_<kind>" (validated identifiers only)
  * @qualified: "<plugin>.<kind>", as audit entries name it
  * @n_fields: number of declared fields
  * @field_index: field name → GUINT_TO_POINTER (index + 1)
  * @has_personal: some field is MZ_FIELD_PERSONAL (reads are audited)
- * @select_sql: "SELECT id, state, version, created_at, updated_at, <fields…> FROM <table>"
- * @select_id_sql: @select_sql " WHERE id = ?"
- * @insert_sql: INSERT of state, version 1, created_at, updated_at and every field
- * @update_sql: UPDATE of state, version + 1, updated_at and every field WHERE id = ? AND version = ?
+ * @store: what the store keeps for the kind (its statements), opaque
+ *   outside the store's files (store-schema.h)
  *
- * A validated record kind.  Columns of @select_sql come in that order:
- * column 5 + i is field i.
+ * A validated record kind.
  */
 typedef struct
 {
@@ -45,13 +44,8 @@ typedef struct
   guint n_fields;
   GHashTable *field_index;
   gboolean has_personal;
-  char *select_sql;
-  char *select_id_sql;
-  char *insert_sql;
-  char *update_sql;
+  MzStoreKind *store;
 } MzKind;
-
-#define MZ_KIND_FIRST_FIELD_COLUMN 5
 
 /**
  * MzPluginEntry:
@@ -145,11 +139,10 @@ int mz_kind_field (const MzKind *kind, const char *name);
 const MzActionDef *mz_kind_action (const MzKind *kind, const char *name);
 const MzStateDef *mz_kind_state (const MzKind *kind, const char *name);
 
-/* Writer thread, inside a transaction: creates the host's own tables. */
-gboolean mz_schema_create_host_tables (MzStore *store, MzStoreTxn *txn, gpointer unused,
-                                       GError **error);
-/* Writer thread, inside a transaction: creates or migrates the kind's table
- * and indexes and records its schema version (work func; @data is the kind). */
+/* Writer thread, inside a transaction: checks what the database holds for
+ * the kind against its declaration, then has the store create or migrate
+ * its table and indexes and record its schema version (work func; @data
+ * is the kind). */
 gboolean mz_schema_apply (MzStore *store, MzStoreTxn *txn, gpointer kind, GError **error);
 /* schema-index.c — inside mz_schema_apply's transaction, on a version
  * raise: drops the host's plain indexes for @kind that its older stored

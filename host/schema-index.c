@@ -1,5 +1,6 @@
-/* minzheng host — record kinds: dropping the plain indexes a newer schema
- * version no longer declares (split from schema.c, which creates them).
+/* minzheng host — record kinds: which plain indexes a newer schema
+ * version no longer declares, to be dropped (split from schema.c; the
+ * store lists and drops them, store-schema.c).
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -8,7 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "registry.h"
-#include "store-sqlite.h"
+#include "store-schema.h"
 
 /* Same wording as schema.c's refusals of a declaration. */
 static gboolean
@@ -22,8 +23,8 @@ refuse (GError       **error,
   return FALSE;
 }
 
-/* The names of the indexes the host creates for @kind's declaration:
- * "<table>_<index>" and "<table>_f_<field>" for MZ_FIELD_INDEXED fields. */
+/* The names of the indexes the host creates for @kind's declaration: one
+ * per declared index and one per MZ_FIELD_INDEXED field. */
 static void
 wanted_index_names (const MzKind *kind,
                     GHashTable   *names)
@@ -31,10 +32,32 @@ wanted_index_names (const MzKind *kind,
   const MzKindDef *def = kind->def;
 
   for (guint i = 0; def->indexes != NULL && def->indexes[i].name != NULL; i++)
-    g_hash_table_add (names, g_strdup_printf ("%s_%s", kind->table, def->indexes[i].name));
+    g_hash_table_add (names, mz_store_index_name (kind, def->indexes[i].name));
   for (guint i = 0; i < kind->n_fields; i++)
     if (def->fields[i].flags & MZ_FIELD_INDEXED)
-      g_hash_table_add (names, g_strdup_printf ("%s_f_%s", kind->table, def->fields[i].name));
+      g_hash_table_add (names, mz_store_field_index_name (kind, def->fields[i].name));
+}
+
+typedef struct
+{
+  GHashTable *stored;   /* names the stored declaration gave its indexes */
+  GHashTable *wanted;   /* names the new declaration gives them */
+  GPtrArray *stale;     /* stored and no longer wanted */
+  GArray *unique;       /* gboolean per @stale */
+} MzStaleIndexes;
+
+static void
+collect_stale (const char *name,
+               gboolean    is_unique,
+               gpointer    user_data)
+{
+  MzStaleIndexes *s = user_data;
+
+  if (g_hash_table_contains (s->stored, name) && !g_hash_table_contains (s->wanted, name))
+    {
+      g_ptr_array_add (s->stale, g_strdup (name));
+      g_array_append_val (s->unique, is_unique);
+    }
 }
 
 /* On a version raise, drops the plain indexes the host made for the older
@@ -55,10 +78,9 @@ mz_schema_drop_stale_indexes (MzStore      *store,
   g_autoptr (GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GArray) unique = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  MzStaleIndexes collect = { stored, wanted, stale, unique };
   JsonObject *root;
   JsonArray *list;
-  sqlite3_stmt *stmt;
-  int rc;
 
   if (!json_parser_load_from_data (parser, stored_json, -1, NULL)
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
@@ -66,37 +88,20 @@ mz_schema_drop_stale_indexes (MzStore      *store,
   root = json_node_get_object (json_parser_get_root (parser));
   list = json_object_get_array_member (root, "indexes");
   for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
-    g_hash_table_add (stored, g_strdup_printf ("%s_%s", kind->table,
-                                               json_array_get_string_element (list, i)));
+    g_hash_table_add (stored, mz_store_index_name (kind, json_array_get_string_element (list, i)));
   list = json_object_get_array_member (root, "fields");
   for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
     {
       JsonObject *f = json_array_get_object_element (list, i);
+      const char *name = f != NULL ? json_object_get_string_member_with_default (f, "name", "") : NULL;
 
-      if (f != NULL)
-        g_hash_table_add (stored, g_strdup_printf ("%s_f_%s", kind->table,
-                                                   json_object_get_string_member_with_default (f, "name", "")));
+      if (name != NULL)
+        g_hash_table_add (stored, mz_store_field_index_name (kind, name));
     }
   wanted_index_names (kind, wanted);
 
-  stmt = mz_store_prepare (store, "SELECT name, \"unique\" FROM pragma_index_list(?) WHERE origin = 'c'", error);
-  if (stmt == NULL)
+  if (!mz_store_schema_indexes (store, kind, collect_stale, &collect, error))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, kind->table, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *name = (const char *) sqlite3_column_text (stmt, 0);
-      gboolean is_unique = sqlite3_column_int (stmt, 1) != 0;
-
-      if (g_hash_table_contains (stored, name) && !g_hash_table_contains (wanted, name))
-        {
-          g_ptr_array_add (stale, g_strdup (name));
-          g_array_append_val (unique, is_unique);
-        }
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return mz_store_set_error (sqlite3_db_handle (stmt), rc, "读取索引列表", error);
 
   for (guint i = 0; i < stale->len; i++)
     if (g_array_index (unique, gboolean, i))
@@ -107,12 +112,7 @@ mz_schema_drop_stale_indexes (MzStore      *store,
         return refuse (error, kind, what);
       }
   for (guint i = 0; i < stale->len; i++)
-    {
-      /* The name is one the host built from validated identifiers. */
-      g_autofree char *sql = g_strdup_printf ("DROP INDEX \"%s\"", (const char *) g_ptr_array_index (stale, i));
-
-      if (!mz_store_exec (store, sql, error))
-        return FALSE;
-    }
+    if (!mz_store_schema_drop_index (store, g_ptr_array_index (stale, i), error))
+      return FALSE;
   return TRUE;
 }

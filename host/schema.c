@@ -1,9 +1,10 @@
 /* minzheng host — record kinds: checking a plugin's declaration, and
- * creating and migrating its table.
+ * what a migration of its table may do.  The statements that create and
+ * migrate the table are the store's (store-schema.c).
  *
- * Every identifier that reaches SQL (table, column, index names) comes from
- * a declaration that passed mz_kind_new's checks; nothing from a request is
- * ever spliced into SQL.
+ * Every identifier that reaches the database (table, column, index and
+ * state names) comes from a declaration that passed mz_kind_new's checks;
+ * nothing from a request ever does.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -14,7 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "registry.h"
-#include "store-sqlite.h"
+#include "store-schema.h"
 
 #define MZ_NAME_MAX 48
 
@@ -321,30 +322,6 @@ text_type (MzFieldType type)
          && type != MZ_FIELD_REFERENCE;
 }
 
-/* The statements every action of the kind uses, built once. */
-static void
-build_write_sql (MzKind *kind)
-{
-  g_autoptr (GString) insert = g_string_new (NULL);
-  g_autoptr (GString) update = g_string_new (NULL);
-
-  g_string_append_printf (insert, "INSERT INTO \"%s\" (state, version, created_at, updated_at", kind->table);
-  g_string_append_printf (update, "UPDATE \"%s\" SET state = ?, version = version + 1, updated_at = ?",
-                          kind->table);
-  for (guint i = 0; i < kind->n_fields; i++)
-    {
-      g_string_append_printf (insert, ", \"%s\"", kind->def->fields[i].name);
-      g_string_append_printf (update, ", \"%s\" = ?", kind->def->fields[i].name);
-    }
-  g_string_append (insert, ") VALUES (?, 1, ?, ?");
-  for (guint i = 0; i < kind->n_fields; i++)
-    g_string_append (insert, ", ?");
-  g_string_append (insert, ")");
-  g_string_append (update, " WHERE id = ? AND version = ?");
-  kind->insert_sql = g_string_free (g_steal_pointer (&insert), FALSE);
-  kind->update_sql = g_string_free (g_steal_pointer (&update), FALSE);
-}
-
 MzKind *
 mz_kind_new (MzPlugin        *plugin,
              const MzKindDef *def,
@@ -354,7 +331,6 @@ mz_kind_new (MzPlugin        *plugin,
   g_autoptr (MzKind) kind = NULL;
   g_autoptr (GHashTable) fields = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GHashTable) states = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr (GString) select = g_string_new ("SELECT id, state, version, created_at, updated_at");
   const char *p = plugin->name;
   gboolean personal = FALSE;
   guint n;
@@ -397,7 +373,6 @@ mz_kind_new (MzPlugin        *plugin,
       if (!check_field (def, p, &def->fields[n], siblings, fields, &personal, error))
         return NULL;
       g_hash_table_insert (kind->field_index, (gpointer) def->fields[n].name, GUINT_TO_POINTER (n + 1));
-      g_string_append_printf (select, ", \"%s\"", def->fields[n].name);
     }
   kind->n_fields = n;
   kind->has_personal = personal;
@@ -414,10 +389,7 @@ mz_kind_new (MzPlugin        *plugin,
   for (guint i = 0; siblings != NULL && i < siblings->len; i++)
     if (g_strcmp0 (((MzKind *) g_ptr_array_index (siblings, i))->def->name, def->name) == 0)
       return bad (error, p, def->name, "同名的记录类型已注册"), NULL;
-  g_string_append_printf (select, " FROM \"%s\"", kind->table);
-  kind->select_sql = g_string_free (g_steal_pointer (&select), FALSE);
-  kind->select_id_sql = g_strconcat (kind->select_sql, " WHERE id = ?", NULL);
-  build_write_sql (kind);
+  kind->store = mz_store_kind_new (kind);
   return g_steal_pointer (&kind);
 }
 
@@ -429,10 +401,7 @@ mz_kind_free (MzKind *kind)
   g_clear_pointer (&kind->field_index, g_hash_table_destroy);
   g_free (kind->table);
   g_free (kind->qualified);
-  g_free (kind->select_sql);
-  g_free (kind->select_id_sql);
-  g_free (kind->insert_sql);
-  g_free (kind->update_sql);
+  g_clear_pointer (&kind->store, mz_store_kind_free);
   g_free (kind);
 }
 
@@ -468,45 +437,7 @@ mz_kind_state (const MzKind *kind,
   return NULL;
 }
 
-/* --- DDL ----------------------------------------------------------------- */
-
-static gboolean
-exec (MzStore    *store,
-      const char *sql,
-      GError    **error)
-{
-  return mz_store_exec (store, sql, error);
-}
-
-gboolean
-mz_schema_create_host_tables (MzStore *store,
-                              MzStoreTxn *txn,
-                              gpointer unused,
-                              GError **error)
-{
-  return exec (store,
-               "CREATE TABLE IF NOT EXISTS mz_schema ("
-               " plugin TEXT NOT NULL, kind TEXT NOT NULL, version INTEGER NOT NULL,"
-               " definition TEXT NOT NULL, updated_at INTEGER NOT NULL,"
-               " PRIMARY KEY (plugin, kind));"
-               "CREATE TABLE IF NOT EXISTS mz_sequence ("
-               " plugin TEXT NOT NULL, counter TEXT NOT NULL, value INTEGER NOT NULL,"
-               " PRIMARY KEY (plugin, counter));"
-               "CREATE TABLE IF NOT EXISTS mz_record_action ("
-               " plugin TEXT NOT NULL, kind TEXT NOT NULL, record_id INTEGER NOT NULL,"
-               " action TEXT NOT NULL, actor_user TEXT NOT NULL, actor_role TEXT,"
-               " time_usec INTEGER NOT NULL, version INTEGER NOT NULL);"
-               "CREATE INDEX IF NOT EXISTS mz_record_action_record"
-               " ON mz_record_action (plugin, kind, record_id);"
-               "CREATE TABLE IF NOT EXISTS mz_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
-               error);
-}
-
-static const char *
-column_type (MzFieldType type)
-{
-  return text_type (type) ? "TEXT" : "INTEGER";
-}
+/* --- migration ------------------------------------------------------------ */
 
 /* The definition as stored in mz_schema: what migration compares against. */
 static char *
@@ -575,7 +506,7 @@ check_migration (const MzKind *kind,
       if (index < 0)
         return bad (error, p, kind->def->name,
                     "数据库中已有字段 %s，新声明删除了它；字段只能增加不能删除", name);
-      if (column_type (kind->def->fields[index].type) != column_type ((MzFieldType) type))
+      if (text_type (kind->def->fields[index].type) != text_type ((MzFieldType) type))
         return bad (error, p, kind->def->name, "字段 %s 的存储类型被改变；字段类型不能更改", name);
     }
   *needs_change = kind->n_fields != json_array_get_length (fields);
@@ -585,185 +516,36 @@ check_migration (const MzKind *kind,
   return TRUE;
 }
 
-static gboolean
-existing_columns (MzStore      *store,
-                  const MzKind *kind,
-                  GHashTable   *columns,
-                  GError      **error)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT name FROM pragma_table_info('%s')", kind->table);
-  sqlite3_stmt *stmt = mz_store_prepare (store, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_hash_table_add (columns, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return mz_store_set_error (sqlite3_db_handle (stmt), rc, "读取表结构", error);
-  return TRUE;
-}
-
-static char *
-column_sql (const MzKind     *kind,
-            const MzFieldDef *f)
-{
-  if (f->type == MZ_FIELD_REFERENCE)
-    {
-      g_autofree char *target = g_strdup_printf ("%s_%s", kind->plugin->name, f->reference_kind);
-      return g_strdup_printf ("\"%s\" INTEGER REFERENCES \"%s\" (id)", f->name, target);
-    }
-  return g_strdup_printf ("\"%s\" %s", f->name, column_type (f->type));
-}
-
-static gboolean
-create_indexes (MzStore      *store,
-                const MzKind *kind,
-                GError      **error)
-{
-  const MzKindDef *def = kind->def;
-
-  for (guint i = 0; def->indexes != NULL && def->indexes[i].name != NULL; i++)
-    {
-      const MzIndexDef *ix = &def->indexes[i];
-      g_autoptr (GString) sql = g_string_new (NULL);
-
-      g_string_append_printf (sql, "CREATE %sINDEX IF NOT EXISTS \"%s_%s\" ON \"%s\" (",
-                              ix->unique ? "UNIQUE " : "", kind->table, ix->name, kind->table);
-      for (guint j = 0; ix->fields[j] != NULL; j++)
-        g_string_append_printf (sql, "%s\"%s\"", j > 0 ? ", " : "", ix->fields[j]);
-      g_string_append (sql, ")");
-      if (ix->unless_states != NULL && ix->unless_states[0] != NULL)
-        {
-          /* State names are validated identifiers: safe as SQL literals. */
-          g_string_append (sql, " WHERE state NOT IN (");
-          for (guint j = 0; ix->unless_states[j] != NULL; j++)
-            g_string_append_printf (sql, "%s'%s'", j > 0 ? ", " : "", ix->unless_states[j]);
-          g_string_append (sql, ")");
-        }
-      if (!exec (store, sql->str, error))
-        return FALSE;
-    }
-  for (guint i = 0; i < kind->n_fields; i++)
-    if (def->fields[i].flags & MZ_FIELD_INDEXED)
-      {
-        g_autofree char *sql = g_strdup_printf ("CREATE INDEX IF NOT EXISTS \"%s_f_%s\" ON \"%s\" (\"%s\")",
-                                                kind->table, def->fields[i].name, kind->table,
-                                                def->fields[i].name);
-        if (!exec (store, sql, error))
-          return FALSE;
-      }
-  return TRUE;
-}
-
 gboolean
-mz_schema_apply (MzStore *store,
+mz_schema_apply (MzStore    *store,
                  MzStoreTxn *txn,
-                 gpointer data,
-                 GError **error)
+                 gpointer    data,
+                 GError    **error)
 {
-  sqlite3 *db = mz_store_txn_db (txn);
   const MzKind *kind = data;
-  g_autoptr (GHashTable) columns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *json = definition_json (kind);
-  g_autoptr (GString) create = g_string_new (NULL);
+  g_autofree char *other = NULL;
   g_autofree char *stored = NULL;
-  sqlite3_stmt *stmt;
   gboolean needs_change = TRUE;
   gint64 stored_version = 0;
-  int rc;
 
   /* "a_b" + "c" and "a" + "b_c" would share table a_b_c: the second to
    * come is refused, so no plugin ever writes into another's table. */
-  stmt = mz_store_prepare (store,
-                           "SELECT plugin, kind FROM mz_schema WHERE plugin || '_' || kind = ?"
-                           " AND NOT (plugin = ? AND kind = ?)", error);
-  if (stmt == NULL)
+  if (!mz_store_schema_table_owner (store, kind, &other, error))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, kind->table, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kind->plugin->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kind->def->name, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      g_autofree char *other = g_strdup_printf ("%s.%s", sqlite3_column_text (stmt, 0),
-                                                sqlite3_column_text (stmt, 1));
-      sqlite3_reset (stmt);
-      return bad (error, kind->plugin->name, kind->def->name,
-                  "表名 %s 已属于 %s；请换一个类型名", kind->table, other);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return mz_store_set_error (db, rc, "读取 mz_schema", error);
+  if (other != NULL)
+    return bad (error, kind->plugin->name, kind->def->name,
+                "表名 %s 已属于 %s；请换一个类型名", kind->table, other);
 
-  stmt = mz_store_prepare (store, "SELECT version, definition FROM mz_schema WHERE plugin = ? AND kind = ?", error);
-  if (stmt == NULL)
+  if (!mz_store_schema_stored (store, kind, &stored_version, &stored, error))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, kind->plugin->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kind->def->name, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      stored = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      stored_version = sqlite3_column_int64 (stmt, 0);
-      sqlite3_reset (stmt);
-      if (!check_migration (kind, stored_version, stored, &needs_change, error))
-        return FALSE;
-    }
-  else
-    {
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        return mz_store_set_error (db, rc, "读取 mz_schema", error);
-    }
-
-  g_string_append_printf (create,
-                          "CREATE TABLE IF NOT EXISTS \"%s\" ("
-                          "id INTEGER PRIMARY KEY, state TEXT NOT NULL, version INTEGER NOT NULL,"
-                          " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL",
-                          kind->table);
-  for (guint i = 0; i < kind->n_fields; i++)
-    {
-      g_autofree char *col = column_sql (kind, &kind->def->fields[i]);
-      g_string_append_printf (create, ", %s", col);
-    }
-  g_string_append (create, ")");
-  if (!exec (store, create->str, error) || !existing_columns (store, kind, columns, error))
+  if (stored != NULL && !check_migration (kind, stored_version, stored, &needs_change, error))
     return FALSE;
 
-  /* ALTER TABLE … ADD COLUMN for fields the stored table lacks. */
-  for (guint i = 0; i < kind->n_fields; i++)
-    if (!g_hash_table_contains (columns, kind->def->fields[i].name))
-      {
-        g_autofree char *col = column_sql (kind, &kind->def->fields[i]);
-        g_autofree char *sql = g_strdup_printf ("ALTER TABLE \"%s\" ADD COLUMN %s", kind->table, col);
-
-        if (!exec (store, sql, error))
-          return FALSE;
-      }
-  if (!create_indexes (store, kind, error))
+  if (!mz_store_schema_sync_table (store, kind, error))
     return FALSE;
   if (stored != NULL && stored_version < kind->def->schema_version
       && !mz_schema_drop_stale_indexes (store, kind, stored, error))
     return FALSE;
-
-  stmt = mz_store_prepare (store,
-                           "INSERT INTO mz_schema (plugin, kind, version, definition, updated_at)"
-                           " VALUES (?, ?, ?, ?, strftime('%s','now'))"
-                           " ON CONFLICT (plugin, kind) DO UPDATE SET version = excluded.version,"
-                           " definition = excluded.definition, updated_at = excluded.updated_at"
-                           " WHERE version != excluded.version OR definition != excluded.definition",
-                           error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, kind->plugin->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kind->def->name, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, kind->def->schema_version);
-  sqlite3_bind_text (stmt, 4, json, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return mz_store_set_error (db, rc, "写入 mz_schema", error);
-  return TRUE;
+  return mz_store_schema_record (store, kind, json, error);
 }

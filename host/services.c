@@ -14,6 +14,7 @@
 #include "log.h"
 #include "report.h"
 #include "services-private.h"
+#include "store-schema.h"
 #include "store-sqlite.h"
 
 #define MZ_DEFAULT_TIMEZONE "Asia/Shanghai"
@@ -347,38 +348,15 @@ setup_tables (MzStore *store,
               gpointer data,
               GError **error)
 {
-  sqlite3 *db = mz_store_txn_db (txn);
   MzServices *services = data;
   guchar raw[16];
-  g_autofree char *salt = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
+  char salt[sizeof raw * 2 + 1];
 
-  if (!mz_schema_create_host_tables (store, txn, NULL, error))
+  if (!mz_store_schema_create_host_tables (store, error))
     return FALSE;
   randombytes_buf (raw, sizeof raw);
-  salt = g_malloc (sizeof raw * 2 + 1);
-  sodium_bin2hex (salt, sizeof raw * 2 + 1, raw, sizeof raw);
-  stmt = mz_store_prepare (store, "INSERT OR IGNORE INTO mz_meta (key, value) VALUES ('audit_salt', ?)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, salt, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return mz_store_set_error (db, rc, "初始化 mz_meta", error);
-  stmt = mz_store_prepare (store, "SELECT value FROM mz_meta WHERE key = 'audit_salt'", error);
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      services->salt = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return mz_store_set_error (db, rc, "读取 mz_meta", error);
-  return TRUE;
+  sodium_bin2hex (salt, sizeof salt, raw, sizeof raw);
+  return mz_store_meta_ensure (store, "audit_salt", salt, &services->salt, error);
 }
 
 static gboolean

@@ -18,7 +18,7 @@ mz_store_record_load (MzStore       *store,
                       MzRecord     **out,
                       GError       **error)
 {
-  sqlite3_stmt *stmt = mz_store_prepare (store, kind->select_id_sql, error);
+  sqlite3_stmt *stmt = mz_store_prepare (store, kind->store->select_id_sql, error);
   int rc;
 
   *out = NULL;
@@ -109,7 +109,7 @@ mz_store_record_write (MzStore      *store,
   sqlite3_stmt *stmt;
   int rc, param = 1;
 
-  stmt = mz_store_prepare (store, create ? kind->insert_sql : kind->update_sql, error);
+  stmt = mz_store_prepare (store, create ? kind->store->insert_sql : kind->store->update_sql, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, param++, record->state, -1, SQLITE_TRANSIENT);
@@ -396,7 +396,7 @@ find_sql (MzStore            *store,
   if (cached != NULL)
     return cached;
 
-  sql = g_string_new (kind->select_sql);
+  sql = g_string_new (kind->store->select_sql);
   if (!mz_query_where (kind, conditions, states, sql, error))
     return NULL;
   g_string_append (sql, " ORDER BY id");
@@ -455,7 +455,7 @@ mz_store_record_read (MzStore       *store,
   if (reader == NULL)
     return FALSE;
   db = mz_store_reader_db (reader);
-  rc = sqlite3_prepare_v2 (db, kind->select_id_sql, -1, &stmt, NULL);
+  rc = sqlite3_prepare_v2 (db, kind->store->select_id_sql, -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
       sqlite3_bind_int64 (stmt, 1, id);
@@ -489,7 +489,7 @@ mz_store_record_read_many (MzStore                *store,
                            gpointer                user_data,
                            GError                **error)
 {
-  g_autoptr (GString) sql = g_string_new (kind->select_sql);
+  g_autoptr (GString) sql = g_string_new (kind->store->select_sql);
   sqlite3_stmt *stmt = NULL;
   const char *glue = " WHERE ";
   MzStoreReader *reader;

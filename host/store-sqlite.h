@@ -68,4 +68,21 @@ const char *mz_store_vfs_wal_gather (void);
  * FALSE if @wal is not a file of the gathering VFS. */
 gboolean mz_store_vfs_defer_sync (sqlite3_file *wal, gboolean defer);
 
+/* What the store keeps per kind (store-schema.c builds it):
+ * @select_sql: "SELECT id, state, version, created_at, updated_at,
+ *   <fields…> FROM <table>"; column MZ_KIND_FIRST_FIELD_COLUMN + i is field i
+ * @select_id_sql: @select_sql " WHERE id = ?"
+ * @insert_sql: INSERT of state, version 1, created_at, updated_at and every field
+ * @update_sql: UPDATE of state, version + 1, updated_at and every field
+ *   WHERE id = ? AND version = ? */
+struct _MzStoreKind
+{
+  char *select_sql;
+  char *select_id_sql;
+  char *insert_sql;
+  char *update_sql;
+};
+
+#define MZ_KIND_FIRST_FIELD_COLUMN 5
+
 G_END_DECLS
