@@ -1,5 +1,5 @@
-/* minzheng host — records in memory, the MzHost record accessors, rows and
- * JSON.
+/* minzheng host — records in memory, the MzHost record accessors and
+ * JSON (rows of the database become records in store-records.c).
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "record.h"
-#include "store-sqlite.h"
 
 gboolean
 mz_field_type_is_text (MzFieldType type)
@@ -88,47 +87,6 @@ mz_record_take (MzRecord *record,
   value->text = NULL;
   value->set = FALSE;
   value->number = 0;
-}
-
-MzRecord *
-mz_record_from_row (const MzKind *kind,
-                    sqlite3_stmt *stmt)
-{
-  MzRecord *record = mz_record_new (kind);
-
-  record->id = sqlite3_column_int64 (stmt, 0);
-  record->state = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  record->version = sqlite3_column_int64 (stmt, 2);
-  record->created_at = sqlite3_column_int64 (stmt, 3);
-  record->updated_at = sqlite3_column_int64 (stmt, 4);
-  for (guint i = 0; i < kind->n_fields; i++)
-    {
-      int col = MZ_KIND_FIRST_FIELD_COLUMN + (int) i;
-      MzValue *v = &record->values[i];
-
-      if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
-        continue;
-      v->set = TRUE;
-      if (mz_field_type_is_text (kind->def->fields[i].type))
-        v->text = g_strdup ((const char *) sqlite3_column_text (stmt, col));
-      else
-        v->number = sqlite3_column_int64 (stmt, col);
-    }
-  return record;
-}
-
-void
-mz_value_bind (sqlite3_stmt     *stmt,
-               int               param,
-               const MzFieldDef *field,
-               const MzValue    *value)
-{
-  if (value == NULL || !value->set)
-    sqlite3_bind_null (stmt, param);
-  else if (mz_field_type_is_text (field->type))
-    sqlite3_bind_text (stmt, param, value->text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_int64 (stmt, param, value->number);
 }
 
 gint64

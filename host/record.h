@@ -6,7 +6,6 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
 
 #include "registry.h"
 
@@ -43,10 +42,6 @@ void mz_record_free (MzRecord *record);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MzRecord, mz_record_free)
 /* Replaces field @index's value with @value (moved: @value is left unset). */
 void mz_record_take (MzRecord *record, guint index, MzValue *value);
-/* The current row of @stmt, whose columns are those of kind->select_sql. */
-MzRecord *mz_record_from_row (const MzKind *kind, sqlite3_stmt *stmt);
-/* Binds @value (NULL when unset) to parameter @param. */
-void mz_value_bind (sqlite3_stmt *stmt, int param, const MzFieldDef *field, const MzValue *value);
 
 /* The MzHost record_* members. */
 gint64 mz_record_get_id (const MzRecord *record);

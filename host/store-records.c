@@ -1,6 +1,7 @@
 /* minzheng host — records in the office database (SQLite): see
- * store-records.h.  Everything here runs on the writer thread, inside the
- * batch's transaction, on statements the store prepares once.
+ * store-records.h.  The writer's operations run inside the batch's
+ * transaction, on statements the store prepares once; rows become records
+ * and values become parameters only here.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -10,6 +11,50 @@
 
 #include "store-records.h"
 #include "store-sqlite.h"
+
+/* The current row of @stmt, whose columns are those of the kind's
+ * select_sql, as a new record. */
+static MzRecord *
+record_from_row (const MzKind *kind,
+                 sqlite3_stmt *stmt)
+{
+  MzRecord *record = mz_record_new (kind);
+
+  record->id = sqlite3_column_int64 (stmt, 0);
+  record->state = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  record->version = sqlite3_column_int64 (stmt, 2);
+  record->created_at = sqlite3_column_int64 (stmt, 3);
+  record->updated_at = sqlite3_column_int64 (stmt, 4);
+  for (guint i = 0; i < kind->n_fields; i++)
+    {
+      int col = MZ_KIND_FIRST_FIELD_COLUMN + (int) i;
+      MzValue *v = &record->values[i];
+
+      if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+        continue;
+      v->set = TRUE;
+      if (mz_field_type_is_text (kind->def->fields[i].type))
+        v->text = g_strdup ((const char *) sqlite3_column_text (stmt, col));
+      else
+        v->number = sqlite3_column_int64 (stmt, col);
+    }
+  return record;
+}
+
+/* Binds @value (NULL when unset) of @field to parameter @param. */
+static void
+value_bind (sqlite3_stmt     *stmt,
+            int               param,
+            const MzFieldDef *field,
+            const MzValue    *value)
+{
+  if (value == NULL || !value->set)
+    sqlite3_bind_null (stmt, param);
+  else if (mz_field_type_is_text (field->type))
+    sqlite3_bind_text (stmt, param, value->text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_int64 (stmt, param, value->number);
+}
 
 gboolean
 mz_store_record_load (MzStore       *store,
@@ -27,7 +72,7 @@ mz_store_record_load (MzStore       *store,
   sqlite3_bind_int64 (stmt, 1, id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    *out = mz_record_from_row (kind, stmt);
+    *out = record_from_row (kind, stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return mz_store_set_error (sqlite3_db_handle (stmt), rc, "读取记录", error);
@@ -77,7 +122,7 @@ unique_holder_error (MzStore        *store,
       for (guint j = 0; ix->fields[j] != NULL; j++)
         {
           int f = mz_kind_field (kind, ix->fields[j]);
-          mz_value_bind (stmt, param++, &def->fields[f], &record->values[f]);
+          value_bind (stmt, param++, &def->fields[f], &record->values[f]);
         }
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
@@ -117,7 +162,7 @@ mz_store_record_write (MzStore      *store,
     sqlite3_bind_int64 (stmt, param++, now);
   sqlite3_bind_int64 (stmt, param++, now);
   for (guint i = 0; i < kind->n_fields; i++)
-    mz_value_bind (stmt, param++, &kind->def->fields[i], &record->values[i]);
+    value_bind (stmt, param++, &kind->def->fields[i], &record->values[i]);
   if (!create)
     {
       sqlite3_bind_int64 (stmt, param++, record->id);
@@ -303,12 +348,15 @@ op_sql (MzConditionOp op)
     }
 }
 
-gboolean
-mz_query_where (const MzKind       *kind,
-                const MzCondition  *conditions,
-                const char *const  *states,
-                GString            *sql,
-                GError            **error)
+/* Appends "WHERE …" for @conditions and @states over @kind to @sql, with
+ * `?` parameters bound by query_bind; refuses undeclared fields.  Shared
+ * by the finds on the writer and on read-only connections. */
+static gboolean
+query_where (const MzKind       *kind,
+             const MzCondition  *conditions,
+             const char *const  *states,
+             GString            *sql,
+             GError            **error)
 {
   const char *glue = " WHERE ";
 
@@ -337,12 +385,12 @@ mz_query_where (const MzKind       *kind,
   return TRUE;
 }
 
-void
-mz_query_bind (const MzKind       *kind,
-               sqlite3_stmt       *stmt,
-               int                 first_param,
-               const MzCondition  *conditions,
-               const char *const  *states)
+static void
+query_bind (const MzKind       *kind,
+            sqlite3_stmt       *stmt,
+            int                 first_param,
+            const MzCondition  *conditions,
+            const char *const  *states)
 {
   int param = first_param;
 
@@ -397,7 +445,7 @@ find_sql (MzStore            *store,
     return cached;
 
   sql = g_string_new (kind->store->select_sql);
-  if (!mz_query_where (kind, conditions, states, sql, error))
+  if (!query_where (kind, conditions, states, sql, error))
     return NULL;
   g_string_append (sql, " ORDER BY id");
   return mz_store_sql_keep (store, key->str, g_string_free (g_steal_pointer (&sql), FALSE));
@@ -421,10 +469,10 @@ mz_store_record_find (MzStore            *store,
   stmt = mz_store_prepare (store, sql, error);
   if (stmt == NULL)
     return FALSE;
-  mz_query_bind (kind, stmt, 1, conditions, states);
+  query_bind (kind, stmt, 1, conditions, states);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr (MzRecord) record = mz_record_from_row (kind, stmt);
+      g_autoptr (MzRecord) record = record_from_row (kind, stmt);
 
       if (!func (record, user_data))
         {
@@ -461,7 +509,7 @@ mz_store_record_read (MzStore       *store,
       sqlite3_bind_int64 (stmt, 1, id);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
-        *out = mz_record_from_row (kind, stmt);
+        *out = record_from_row (kind, stmt);
     }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     mz_store_set_error (db, rc, "读取记录", error);
@@ -499,7 +547,7 @@ mz_store_record_read_many (MzStore                *store,
 
   for (guint i = 0; query->conditions != NULL && query->conditions[i].field != NULL; i++)
     n_conditions++;
-  if (!mz_query_where (kind, query->conditions, query->states, sql, error))
+  if (!query_where (kind, query->conditions, query->states, sql, error))
     return FALSE;
   if (n_conditions > 0 || (query->states != NULL && query->states[0] != NULL))
     glue = " AND ";
@@ -538,7 +586,7 @@ mz_store_record_read_many (MzStore                *store,
         sqlite3_bind_int64 (stmt, param++, query->after_id);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          g_autoptr (MzRecord) record = mz_record_from_row (kind, stmt);
+          g_autoptr (MzRecord) record = record_from_row (kind, stmt);
 
           if (!func (record, user_data))
             {

@@ -107,12 +107,4 @@ gboolean mz_store_record_dated (MzStoreSnapshot *snapshot, const MzKind *kind,
                                 const char *bound, gboolean inclusive,
                                 MzStoreDatedFunc func, gpointer user_data, GError **error);
 
-/* Builds "WHERE …" for @conditions and @states over @kind, with `?`
- * parameters bound by mz_query_bind; refuses undeclared fields.  Shared
- * with the finds on read-only connections (record-read.c). */
-gboolean mz_query_where (const MzKind *kind, const MzCondition *conditions,
-                         const char *const *states, GString *sql, GError **error);
-void mz_query_bind (const MzKind *kind, sqlite3_stmt *stmt, int first_param,
-                    const MzCondition *conditions, const char *const *states);
-
 G_END_DECLS
