@@ -15,7 +15,6 @@
 #include "report.h"
 #include "services-private.h"
 #include "store-schema.h"
-#include "store-sqlite.h"
 
 #define MZ_DEFAULT_TIMEZONE "Asia/Shanghai"
 
@@ -288,15 +287,12 @@ before_commit (MzStore *store,
                gpointer data,
                GError **error)
 {
-  sqlite3 *db = mz_store_txn_db (txn);
   MzServices *services = data;
   g_autoptr (GError) local = NULL;
 
   if (mz_audit_checkpoint (services->audit, mz_services_now (services), FALSE, &local))
     return TRUE;
-  return mz_store_set_error (db, sqlite3_extended_errcode (db) != SQLITE_OK
-                                 ? sqlite3_extended_errcode (db) : SQLITE_IOERR,
-                             local->message, error);
+  return mz_store_fail_batch (store, local->message, error);
 }
 
 static void
@@ -740,8 +736,6 @@ mz_services_audit_append (MzServices   *services,
                           GError      **error)
 {
   g_autoptr (GError) local = NULL;
-  sqlite3 *db;
-  int rc;
 
   if (entry->time_usec == 0)
     entry->time_usec = mz_services_now (services);
@@ -756,10 +750,7 @@ mz_services_audit_append (MzServices   *services,
 
   /* An entry that cannot be written dooms the batch: classify it as a
    * storage failure so the store rolls everything back. */
-  db = mz_store_get_writer (services->store);
-  rc = sqlite3_extended_errcode (db);
-  return mz_store_set_error (db, rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE ? rc : SQLITE_IOERR,
-                             local->message, error);
+  return mz_store_fail_batch (services->store, local->message, error);
 }
 
 typedef struct

@@ -333,6 +333,23 @@ mz_store_sequence_next (MzStore    *store,
   return TRUE;
 }
 
+gboolean
+mz_store_request_begin (MzStore *store,
+                        GError **error)
+{
+  return mz_store_step (store, "SAVEPOINT mz_request", error);
+}
+
+gboolean
+mz_store_request_end (MzStore  *store,
+                      gboolean  keep,
+                      GError  **error)
+{
+  if (!keep && !mz_store_step (store, "ROLLBACK TO mz_request", error))
+    return FALSE;
+  return mz_store_step (store, "RELEASE mz_request", error);
+}
+
 static const char *
 op_sql (MzConditionOp op)
 {

@@ -44,6 +44,12 @@ GPtrArray *mz_store_record_actions_by (MzStore *store, const MzKind *kind, gint6
 gboolean mz_store_sequence_next (MzStore *store, const char *plugin, const char *counter,
                                  gint64 *out, GError **error);
 
+/* One request of several in a unit of work, in a savepoint of its own:
+ * mz_store_request_end keeps what it wrote (@keep) or undoes it alone,
+ * leaving the others' work in the transaction. */
+gboolean mz_store_request_begin (MzStore *store, GError **error);
+gboolean mz_store_request_end (MzStore *store, gboolean keep, GError **error);
+
 /* Calls @func for each record of @kind matching @conditions and in one of
  * @states (any when NULL), in id order, until it returns FALSE. */
 gboolean mz_store_record_find (MzStore *store, const MzKind *kind, const MzCondition *conditions,

@@ -163,6 +163,21 @@ mz_store_error_is_fatal (const GError *error)
   return error != NULL && error->domain == MZ_STORE_ERROR && error->code != MZ_STORE_ERROR_SQL;
 }
 
+gboolean
+mz_store_fail_batch (MzStore    *store,
+                     const char *what,
+                     GError    **error)
+{
+  int rc;
+
+  g_return_val_if_fail (g_thread_self () == store->thread, FALSE);
+  /* After a successful step the last code is SQLITE_ROW or SQLITE_DONE. */
+  rc = sqlite3_extended_errcode (store->writer);
+  if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE)
+    rc = SQLITE_IOERR;
+  return mz_store_set_error (store->writer, rc, what, error);
+}
+
 static gboolean
 exec_sql (sqlite3    *db,
           const char *sql,

@@ -122,6 +122,13 @@ gboolean mz_store_run_exclusive (MzStore *store, MzStoreWorkFunc work, gpointer 
 
 gboolean mz_store_error_is_fatal (const GError *error);
 
+/* Writer thread only: after code that wrote through the writer by other
+ * means failed (the audit log), sets @error to a failure of the store
+ * that fails the batch — classified from the writer's last failure, as
+ * an I/O failure when it recorded none — with @what as the message.
+ * Returns FALSE. */
+gboolean mz_store_fail_batch (MzStore *store, const char *what, GError **error);
+
 /* A new read-only connection to the store (WAL readers never block the
  * writer).  The caller owns it and closes it with mz_store_reader_close. */
 MzStoreReader *mz_store_open_reader (MzStore *store, GError **error);

@@ -20,7 +20,6 @@
 
 #include "services-private.h"
 #include "store-records.h"
-#include "store-sqlite.h"
 
 typedef struct
 {
@@ -584,11 +583,11 @@ act_all_work (MzStore *store,
           all->n_failed++;
           continue;
         }
-      if (!mz_store_step (store, "SAVEPOINT mz_request", error))
+      if (!mz_store_request_begin (store, error))
         return FALSE;
       if (run_action (job, store, &local))
         {
-          if (!mz_store_step (store, "RELEASE mz_request", error))
+          if (!mz_store_request_end (store, TRUE, error))
             return FALSE;
           continue;
         }
@@ -599,8 +598,7 @@ act_all_work (MzStore *store,
         }
       all->errors[i] = local;
       all->n_failed++;
-      if (!mz_store_step (store, "ROLLBACK TO mz_request", error)
-          || !mz_store_step (store, "RELEASE mz_request", error))
+      if (!mz_store_request_end (store, FALSE, error))
         return FALSE;
     }
   if (all->n_failed > 0)
