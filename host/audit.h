@@ -12,9 +12,6 @@
 
 #include <glib.h>
 #include <gio/gio.h>
-/* Nothing here uses it any more; kept while other files still get SQLite
- * through this header. */
-#include <sqlite3.h>
 
 #include "store.h"
 

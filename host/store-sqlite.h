@@ -6,6 +6,10 @@
  */
 #pragma once
 
+#ifdef MZ_OUTSIDE_STORE_BACKEND
+#error "store-sqlite.h belongs to the SQLite backend (host/store*.c); use the store's interface headers"
+#endif
+
 #include <sqlite3.h>
 
 #include "store.h"

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "config.h"
 #include "registry.h"

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 MzPlugin *
 store_test_load_plugin (MzServices *services,

@@ -6,6 +6,7 @@
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <string.h>
+#include <sqlite3.h>
 
 #include "audit.h"
 #include "store-audit-read.h"
