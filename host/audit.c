@@ -30,6 +30,7 @@ struct _MzAudit
 
   /* Follows the database; valid unless @stale. */
   gboolean stale;
+  guint64 checked_generation;   /* the transaction generation the tail was last checked in */
   gint64 data_version;
   gint64 checkpoint_id;
   gint64 next_seq;
@@ -236,19 +237,34 @@ state_refresh (MzAudit *audit,
                GError **error)
 {
   gsize d = audit->algo->digest_size;
+  guint64 generation = mz_store_txn_generation (audit->txn);
   MzStoreAuditTail tail;
 
-  if (audit->stale)
-    return state_load (audit, error);
-  if (!mz_store_audit_tail (audit->writer, &tail, error))
-    return FALSE;
-  if (tail.data_version == audit->data_version &&
-      tail.last_seq == audit->next_seq - 1 &&
-      (tail.last_seq == 0 ||
-       (tail.last_chain_len == d && memcmp (tail.last_chain, audit->chain, d) == 0)) &&
-      tail.checkpoint_id == audit->checkpoint_id)
+  /* Within one write transaction only this log appends, so the tail
+   * checked once stays ours until a savepoint is rolled back (which may
+   * have undone our own appends) or the transaction ends. */
+  if (!audit->stale && generation != 0 && generation == audit->checked_generation)
     return TRUE;
-  return state_load (audit, error);
+  audit->checked_generation = 0;
+  if (audit->stale)
+    {
+      if (!state_load (audit, error))
+        return FALSE;
+    }
+  else
+    {
+      if (!mz_store_audit_tail (audit->writer, &tail, error))
+        return FALSE;
+      if (!(tail.data_version == audit->data_version &&
+            tail.last_seq == audit->next_seq - 1 &&
+            (tail.last_seq == 0 ||
+             (tail.last_chain_len == d && memcmp (tail.last_chain, audit->chain, d) == 0)) &&
+            tail.checkpoint_id == audit->checkpoint_id) &&
+          !state_load (audit, error))
+        return FALSE;
+    }
+  audit->checked_generation = generation;
+  return TRUE;
 }
 
 /* The key file and the database must agree: checkpoints signed with one

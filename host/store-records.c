@@ -345,6 +345,8 @@ mz_store_request_end (MzStore  *store,
                       gboolean  keep,
                       GError  **error)
 {
+  if (!keep)
+    mz_store_note_rollback (store);
   if (!keep && !mz_store_step (store, "ROLLBACK TO mz_request", error))
     return FALSE;
   return mz_store_step (store, "RELEASE mz_request", error);

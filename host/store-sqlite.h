@@ -25,6 +25,10 @@ sqlite3 *mz_store_txn_db (MzStoreTxn *txn);
 MzStoreTxn *mz_store_txn_wrap (sqlite3 *db);
 void mz_store_txn_free (MzStoreTxn *txn);
 
+/* Writer thread only: a savepoint is being rolled back (see
+ * mz_store_txn_generation). */
+void mz_store_note_rollback (MzStore *store);
+
 /* The connection behind a read-only handle. */
 sqlite3 *mz_store_reader_db (MzStoreReader *reader);
 

@@ -97,6 +97,13 @@ typedef struct
   gpointer data;
 } MzStoreHooks;
 
+/* Inside a batch, a number that stays the same as long as nothing a unit
+ * of work wrote in this transaction was undone (a new transaction or a
+ * rollback to a savepoint changes it), so that state kept beside the
+ * database (the audit log's tail) need be checked against it only when
+ * the number changed.  0 when unknown: check every time. */
+guint64 mz_store_txn_generation (MzStoreTxn *txn);
+
 /* Opens (creating) the database, sets the pragmas and starts the writer. */
 MzStore *mz_store_open (const MzStoreOptions *options, GError **error);
 /* Stops the writer once the queued work is done, and closes everything. */

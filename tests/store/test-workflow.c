@@ -11,6 +11,7 @@
 
 #include "audit.h"
 #include "store-audit-read.h"
+#include "services-private.h"
 #include "store-test.h"
 
 #define ID_A "440524188001010014"
@@ -355,6 +356,81 @@ test_act_all (void)
     g_autofree char *audit = audit_export (fx);
     g_assert_nonnull (strstr (audit, "import.storetest.case.apply"));
   }
+  /* The refused sets appended entries that their rollback undid, then the
+   * refusals' own: the log stays one unbroken chain. */
+  assert_audit_verifies (fx, 3);
+  store_fixture_free (fx);
+}
+
+typedef struct
+{
+  MzServices *services;
+  gboolean refuse;
+} AppendUnit;
+
+/* A unit of work that appends its entry and then, if asked, refuses:
+ * its savepoint's rollback takes the entry back out of the log. */
+static gboolean
+append_then_refuse (MzStore    *store,
+                    MzStoreTxn *txn,
+                    gpointer    data,
+                    GError    **error)
+{
+  AppendUnit *unit = data;
+  MzAuditEntry entry = { .actor_user = "t", .action = "test.append", .outcome = "ok" };
+
+  if (!mz_services_audit_append (unit->services, &entry, error))
+    return FALSE;
+  if (unit->refuse)
+    {
+      g_set_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_REFUSED, "在写入审计记录之后拒绝 [test.refused]");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Runs in the same transaction, after that rollback. */
+static gboolean
+append_refusal (MzStore      *store,
+                MzStoreTxn   *txn,
+                gpointer      data,
+                const GError *refusal,
+                GError      **error)
+{
+  AppendUnit *unit = data;
+  MzAuditEntry entry = { .actor_user = "t", .action = "test.append", .outcome = "refused",
+                         .reason = refusal->message };
+
+  return mz_services_audit_append (unit->services, &entry, error);
+}
+
+/* The audit log keeps its tail in memory and checks it against the table
+ * once per transaction (audit.c, state_refresh); a rollback to a savepoint
+ * inside the transaction must send it back to the table, or the next
+ * entry would take a sequence number and chain from an entry that no
+ * longer exists. */
+static void
+test_audit_after_savepoint_rollback (void)
+{
+  StoreFixture *fx = store_fixture_new (NULL);
+  MzStore *store = mz_services_get_store (fx->services);
+  g_autoptr (GError) error = NULL;
+  AppendUnit ok = { fx->services, FALSE };
+  AppendUnit refused = { fx->services, TRUE };
+  gint64 before = store_test_query_int (fx, "SELECT count(*) FROM audit_entries");
+
+  g_assert_true (mz_store_write (store, append_then_refuse, append_refusal, &ok, &error));
+  g_assert_false (mz_store_write (store, append_then_refuse, append_refusal, &refused, &error));
+  g_assert_error (error, MZ_RULE_ERROR, MZ_RULE_ERROR_REFUSED);
+  g_clear_error (&error);
+  g_assert_true (mz_store_write (store, append_then_refuse, append_refusal, &ok, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (store_test_query_int (fx, "SELECT count(*) FROM audit_entries WHERE action = 'test.append'"),
+                   ==, 3);
+  g_assert_cmpint (store_test_query_int (fx, "SELECT count(*) FROM audit_entries WHERE outcome = 'refused'"
+                                             " AND action = 'test.append'"), ==, 1);
+  g_assert_cmpint (store_test_query_int (fx, "SELECT max(seq) FROM audit_entries"), ==, before + 3);
+  assert_audit_verifies (fx, before + 3);
   store_fixture_free (fx);
 }
 
@@ -659,6 +735,7 @@ main (int   argc,
   g_test_add_func ("/store/workflow/guard-finds", test_guard_finds);
   g_test_add_func ("/store/workflow/system-action", test_system_action);
   g_test_add_func ("/store/workflow/act-all", test_act_all);
+  g_test_add_func ("/store/workflow/audit-after-savepoint-rollback", test_audit_after_savepoint_rollback);
   g_test_add_func ("/store/workflow/changes-json", test_changes_json);
   g_test_add_func ("/store/read/masked", test_read_masked);
   g_test_add_func ("/store/read/find-pages", test_find_pages);
