@@ -368,6 +368,22 @@ find_wal (MzStore *store)
   store->wal = wal;
 }
 
+/* Moves queued units of work into @jobs, up to max_batch, stopping at an
+ * exclusive one; whether any came. */
+static gboolean
+take_queued (MzStore   *store,
+             GPtrArray *jobs)
+{
+  guint before = jobs->len;
+
+  g_mutex_lock (&store->lock);
+  while (!g_queue_is_empty (&store->queue) && jobs->len < store->max_batch
+         && !((MzStoreJob *) g_queue_peek_head (&store->queue))->exclusive)
+    g_ptr_array_add (jobs, g_queue_pop_head (&store->queue));
+  g_mutex_unlock (&store->lock);
+  return jobs->len > before;
+}
+
 /* Whether more work waits: then this batch's fsync can overlap the next. */
 static gboolean
 more_queued (MzStore *store)
@@ -442,8 +458,16 @@ run_batch (MzStore   *store,
     }
   store->txn.generation = ++store->generations;
 
-  for (guint i = 0; i < jobs->len && fatal == NULL; i++)
-    run_job (store, g_ptr_array_index (jobs, i), &fatal);
+  /* Work queued while the batch ran joins it, up to max_batch: the
+   * transaction stays open as long as there is work, so the commit's
+   * fixed costs (BEGIN, the log's shared pages, the fsync) are shared by
+   * as many as arrive in the meantime. */
+  for (guint i = 0; fatal == NULL; i++)
+    {
+      if (i == jobs->len && !take_queued (store, jobs))
+        break;
+      run_job (store, g_ptr_array_index (jobs, i), &fatal);
+    }
 
   if (fatal == NULL && store->hooks.before_commit != NULL)
     store->hooks.before_commit (store, &store->txn, store->hooks.data, &fatal);
