@@ -6,7 +6,7 @@
  * audit-records.c and mzctl-audit.c keep the hashing, the Merkle tree,
  * the signatures, the messages and the output formats, and hold no SQL;
  * this file and store-audit-read.c are what a backend for another
- * database replaces (docs/storage.md, "What a PostgreSQL backend needs").
+ * database replaces (docs/storage.md, "The store's interface").
  *
  * Rows come to a callback, or from a cursor's next, in structs whose
  * pointers stay valid until the callback returns or the cursor moves on:

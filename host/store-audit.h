@@ -4,7 +4,7 @@
  * all on the writer inside the caller's transaction.  audit.c keeps the
  * hashing, the Merkle frontier, the signatures and the messages, and holds
  * no SQL; this file and store-audit.c are what a backend for another
- * database replaces (docs/storage.md, "What a PostgreSQL backend needs").
+ * database replaces (docs/storage.md, "The store's interface").
  * The reading side (verify, proofs, export) is store-audit-read.h, whose
  * row structs this side shares.
  *

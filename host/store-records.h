@@ -1,9 +1,9 @@
 /* minzheng host — records in the office database: every row-level
  * operation the workflow engine performs inside a unit of work (writer
  * thread, in the batch's transaction), gathered here so that the engine
- * (workflow.c, action.c) holds no SQL.  This file and store-records.c are
- * what a backend for another database replaces (docs/storage.md, "What a
- * PostgreSQL backend needs").
+ * (workflow.c, action.c) holds no SQL.  A backend for another database
+ * implements this header (docs/storage.md, "The store's interface");
+ * store-records.c is SQLite's.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -1,14 +1,14 @@
-/* minzheng host — the reader of reports in the SQLite backend: read-only
+/* minzheng host — the reader of reports, part of the store's interface: read-only
  * connections hardened for untrusted SQL, the authorizer that limits a
  * plugin's report queries to its own tables and their non-personal
  * columns, running those queries, and the host's own counts.
  *
  * The plugins' report SQL is plugin data; it reaches this file through
  * MzHost.report_query and report_query_int64 (report.c), which keeps the
- * sections, figures and their checks and holds no SQL.  This file is what
- * a backend for another database replaces (docs/storage.md, "What a
- * PostgreSQL backend needs"): there a role per plugin with column
- * privileges does what the authorizer does here.
+ * sections, figures and their checks and holds no SQL.  A backend for
+ * another database implements this header (docs/storage.md, "The store's
+ * interface"): there a role per plugin with column privileges does what
+ * the SQLite authorizer does here.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -4,7 +4,7 @@
  * and schema-index.c decide (checks of the declaration, what a migration
  * may do, with their messages); this side only speaks to the database.
  * Like store-records.h, it is what a backend for another database
- * replaces (docs/storage.md, "What a PostgreSQL backend needs").
+ * replaces (docs/storage.md, "The store's interface").
  *
  * Everything but mz_store_kind_new/free runs on the writer thread inside
  * a unit of work's transaction.  Every name it puts in a statement comes

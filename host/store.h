@@ -1,6 +1,9 @@
-/* minzheng host — the SQLite store: one database file per office, one
- * writer thread that owns the only writing connection and group-commits
- * whatever callers queued, and read-only connections for everything else.
+/* minzheng host — the store: one database per office, one writer thread
+ * that owns the only writing connection and group-commits whatever callers
+ * queued, and read-only connections for everything else.  This header and
+ * the other store-*.h headers are the store's interface, free of any
+ * SQLite type; the SQLite backend implements them in store*.c
+ * (docs/storage.md, "The store's interface").
  *
  * The store knows nothing of kinds or workflows: a caller hands it a unit
  * of work (a function run on the writer thread inside the batch's
