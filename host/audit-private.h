@@ -1,5 +1,6 @@
 /* minzheng host — what the audit log's files share (audit.c, audit-key.c,
- * audit-verify.c, audit-proof.c); not for other parts of the host.
+ * audit-format.c, audit-verify.c, audit-proof.c, audit-records.c), and
+ * services.c for the keyed hash of personal values.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -1,7 +1,7 @@
 /* mzctl — the command-line tool for clerks' supervisors and IT staff.
  *
  * Each subcommand lives in the file of its concern (mzctl-plugins.c,
- * mzctl-store.c, mzctl-audit.c); this file only dispatches.
+ * mzctl-store.c, mzctl-audit.c, mzctl-report.c); this file only dispatches.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */

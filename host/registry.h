@@ -83,7 +83,7 @@ const char *mz_services_get_office_id (MzServices *services);
  * office.key beside the database); the public key is KEY_PATH.pub. */
 const char *mz_services_get_audit_key_path (MzServices *services);
 
-/* A new read-only connection for reports (install your authorizer on it);
+/* A new read-only connection for reports (reports harden it with mz_store_report_harden);
  * close it with mz_store_reader_close. */
 MzStoreReader *mz_services_open_reader (MzServices *services, GError **error);
 

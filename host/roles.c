@@ -7,7 +7,7 @@
  *     supervisor=*
  *
  * Each role lists permission patterns separated by `;`.  `*` and `?` are
- * wildcards (g_pattern_match_simple); a pattern starting with `!` takes
+ * wildcards (GLib patterns, compiled once per role); a pattern starting with `!` takes
  * away what it matches and wins over any grant.  Without a [roles] group
  * the built-in roles below apply.  The role "system" is reserved for the
  * host's due-work job and cannot be configured.

@@ -1,5 +1,5 @@
-/* minzheng host — the audit entries table's columns, for the SQLite
- * backend's audit files and for tests and benchmarks that read or tamper
+/* minzheng host — the audit entries table's columns, for store-audit.c
+ * and for tests and benchmarks that read or tamper
  * with the file directly; nothing else includes this.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later

@@ -1,7 +1,7 @@
-/* minzheng host — records in the office database: every row-level
- * operation the workflow engine performs inside a unit of work (writer
- * thread, in the batch's transaction), gathered here so that the engine
- * (workflow.c, action.c) holds no SQL.  A backend for another database
+/* minzheng host — records in the office database: the row operations on
+ * the writer inside a unit of work (in the batch's transaction), reads on
+ * read-only readers, and due-work snapshots, so that workflow.c, action.c,
+ * record-read.c and due.c hold no SQL.  A backend for another database
  * implements this header (docs/storage.md, "The store's interface");
  * store-records.c is SQLite's.
  *

@@ -6,8 +6,8 @@
  * Like store-records.h, it is what a backend for another database
  * replaces (docs/storage.md, "The store's interface").
  *
- * Everything but mz_store_kind_new/free runs on the writer thread inside
- * a unit of work's transaction.  Every name it puts in a statement comes
+ * Everything but mz_store_kind_new/free and the index-name helpers runs
+ * on the writer thread inside a unit of work's transaction.  Every name it puts in a statement comes
  * from a declaration that passed mz_kind_new's checks.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later

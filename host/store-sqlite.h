@@ -1,6 +1,6 @@
 /* minzheng host — what the SQLite backend's own files share (store.c,
- * store-records.c and the other store*.c files); nothing outside them
- * includes this, so SQL and sqlite3 stay behind the store's interface.
+ * store-records.c and the other store*.c files); no other host file
+ * includes this (tests and benchmarks that tamper with the file may), so SQL and sqlite3 stay behind the store's interface.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */

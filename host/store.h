@@ -1,8 +1,8 @@
 /* minzheng host — the store: one database per office, one writer thread
  * that owns the only writing connection and group-commits whatever callers
- * queued, and read-only connections for everything else.  This header and
- * the other store-*.h headers are the store's interface, free of any
- * SQLite type; the SQLite backend implements them in store*.c
+ * queued, and read-only connections for everything else.  This header,
+ * store-records.h, store-schema.h, store-audit.h, store-audit-read.h and
+ * store-report.h are the store's interface, free of any SQLite type; the SQLite backend implements them in store*.c
  * (docs/storage.md, "The store's interface").
  *
  * The store knows nothing of kinds or workflows: a caller hands it a unit
