@@ -10,6 +10,7 @@
 
 #include "audit.h"
 #include "store-audit-read.h"
+#include "store-audit-sqlite.h"
 #include "store-sqlite.h"
 
 /* The entry's columns in canonical order after seq, then its hashes. */
@@ -23,18 +24,6 @@
 #define ENTRY_CHAIN_SQL "SELECT " ENTRY_COLUMNS ", chain_hash FROM audit_entries"
 #define CHECKPOINT_SQL "SELECT id, tree_size, root_hash, time_usec, signature, key_id FROM audit_checkpoints"
 
-/* The same %MZ_AUDIT_ERROR_STORAGE error, and message, as the log's
- * writes give. */
-static gboolean
-storage_error (GError    **error,
-               sqlite3    *db,
-               const char *what)
-{
-  g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_STORAGE,
-               "审计日志%s失败：%s [audit.storage]", what, sqlite3_errmsg (db));
-  return FALSE;
-}
-
 static sqlite3_stmt *
 prepare (sqlite3    *db,
          const char *sql,
@@ -45,7 +34,7 @@ prepare (sqlite3    *db,
 
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
-      storage_error (error, db, what);
+      mz_store_audit_storage_error (error, db, what);
       sqlite3_finalize (stmt);
       return NULL;
     }
@@ -124,7 +113,7 @@ each_row (sqlite3_stmt        *stmt,
         }
     }
   if (rc != SQLITE_DONE)
-    storage_error (error, sqlite3_db_handle (stmt), what);
+    mz_store_audit_storage_error (error, sqlite3_db_handle (stmt), what);
   sqlite3_finalize (stmt);
   return rc == SQLITE_DONE;
 }
@@ -177,40 +166,7 @@ mz_store_audit_meta (MzStoreReader *reader,
                      GBytes       **out_public_key,
                      GError       **error)
 {
-  sqlite3 *db = mz_store_reader_db (reader);
-  sqlite3_stmt *stmt;
-  int rc;
-
-  *out_hash = NULL;
-  *out_public_key = NULL;
-  stmt = prepare (db, "SELECT name, value FROM audit_meta WHERE name IN ('hash', 'public_key')",
-                  "读取元数据", error);
-  if (stmt == NULL)
-    return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *name = (const char *) sqlite3_column_text (stmt, 0);
-
-      if (g_strcmp0 (name, "hash") == 0)
-        {
-          g_free (*out_hash);
-          *out_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-        }
-      else
-        {
-          g_clear_pointer (out_public_key, g_bytes_unref);
-          *out_public_key = g_bytes_new (sqlite3_column_blob (stmt, 1),
-                                         (gsize) sqlite3_column_bytes (stmt, 1));
-        }
-    }
-  if (rc != SQLITE_DONE)
-    {
-      storage_error (error, db, "读取元数据");
-      g_clear_pointer (out_hash, g_free);
-      g_clear_pointer (out_public_key, g_bytes_unref);
-    }
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE;
+  return mz_store_audit_db_meta (mz_store_reader_db (reader), out_hash, out_public_key, error);
 }
 
 static gboolean
@@ -228,7 +184,7 @@ select_int (sqlite3    *db,
   if (rc == SQLITE_ROW)
     *out = sqlite3_column_int64 (stmt, 0);
   else
-    storage_error (error, db, "读取审计记录");
+    mz_store_audit_storage_error (error, db, "读取审计记录");
   sqlite3_finalize (stmt);
   return rc == SQLITE_ROW;
 }
@@ -266,14 +222,7 @@ each_checkpoint (MzStoreReader              *reader,
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      row.id = sqlite3_column_int64 (stmt, 0);
-      row.tree_size = sqlite3_column_int64 (stmt, 1);
-      row.root_hash = sqlite3_column_blob (stmt, 2);
-      row.root_hash_len = (gsize) sqlite3_column_bytes (stmt, 2);
-      row.time_usec = sqlite3_column_int64 (stmt, 3);
-      row.signature = sqlite3_column_blob (stmt, 4);
-      row.signature_len = (gsize) sqlite3_column_bytes (stmt, 4);
-      row.key_id = (const char *) sqlite3_column_text (stmt, 5);
+      mz_store_audit_checkpoint_from_row (&row, stmt);
       if (!func (&row, data))
         {
           rc = SQLITE_DONE;
@@ -281,7 +230,7 @@ each_checkpoint (MzStoreReader              *reader,
         }
     }
   if (rc != SQLITE_DONE)
-    storage_error (error, db, "读取检查点");
+    mz_store_audit_storage_error (error, db, "读取检查点");
   sqlite3_finalize (stmt);
   return rc == SQLITE_DONE;
 }
@@ -383,7 +332,7 @@ mz_store_audit_hashes (MzStoreReader       *reader,
         }
     }
   if (rc != SQLITE_DONE)
-    storage_error (error, db, "读取叶哈希");
+    mz_store_audit_storage_error (error, db, "读取叶哈希");
   sqlite3_finalize (stmt);
   return rc == SQLITE_DONE;
 }
@@ -450,7 +399,7 @@ mz_store_audit_scan_range (MzStoreAuditScan    *scan,
         }
     }
   if (rc != SQLITE_DONE)
-    storage_error (error, sqlite3_db_handle (stmt), "读取审计记录");
+    mz_store_audit_storage_error (error, sqlite3_db_handle (stmt), "读取审计记录");
   sqlite3_reset (stmt);
   return rc == SQLITE_DONE;
 }

@@ -44,11 +44,10 @@ static const char schema_sql[] =
   "CREATE TRIGGER IF NOT EXISTS audit_meta_no_delete BEFORE DELETE ON audit_meta"
   "  BEGIN SELECT RAISE (ABORT, '审计元数据不能删除 [audit.append_only]'); END;";
 
-/* The same error, and message, as the reading side gives. */
-static gboolean
-storage_error (GError    **error,
-               sqlite3    *db,
-               const char *what)
+gboolean
+mz_store_audit_storage_error (GError    **error,
+                              sqlite3    *db,
+                              const char *what)
 {
   g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_STORAGE,
                "审计日志%s失败：%s [audit.storage]", what, sqlite3_errmsg (db));
@@ -64,7 +63,7 @@ exec_sql (sqlite3    *db,
           GError    **error)
 {
   if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return storage_error (error, db, what);
+    return mz_store_audit_storage_error (error, db, what);
   return TRUE;
 }
 
@@ -79,12 +78,12 @@ insert_meta (sqlite3    *db,
 
   if (sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO audit_meta (name, value) VALUES ('format', 1), ('hash', ?)",
                           -1, &stmt, NULL) != SQLITE_OK)
-    return storage_error (error, db, "建表");
+    return mz_store_audit_storage_error (error, db, "建表");
   sqlite3_bind_text (stmt, 1, hash_name, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return storage_error (error, db, "建表");
+    return mz_store_audit_storage_error (error, db, "建表");
   return TRUE;
 }
 
@@ -113,13 +112,26 @@ mz_store_audit_create (MzStoreTxn  *txn,
   return TRUE;
 }
 
-gboolean
-mz_store_audit_txn_meta (MzStoreTxn  *txn,
-                         char       **out_hash,
-                         GBytes     **out_public_key,
-                         GError     **error)
+void
+mz_store_audit_checkpoint_from_row (MzStoreAuditCheckpointRow *row,
+                                    sqlite3_stmt              *stmt)
 {
-  sqlite3 *db = mz_store_txn_db (txn);
+  row->id = sqlite3_column_int64 (stmt, 0);
+  row->tree_size = sqlite3_column_int64 (stmt, 1);
+  row->root_hash = sqlite3_column_blob (stmt, 2);
+  row->root_hash_len = (gsize) sqlite3_column_bytes (stmt, 2);
+  row->time_usec = sqlite3_column_int64 (stmt, 3);
+  row->signature = sqlite3_column_blob (stmt, 4);
+  row->signature_len = (gsize) sqlite3_column_bytes (stmt, 4);
+  row->key_id = (const char *) sqlite3_column_text (stmt, 5);
+}
+
+gboolean
+mz_store_audit_db_meta (sqlite3     *db,
+                        char       **out_hash,
+                        GBytes     **out_public_key,
+                        GError     **error)
+{
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -127,7 +139,7 @@ mz_store_audit_txn_meta (MzStoreTxn  *txn,
   *out_public_key = NULL;
   if (sqlite3_prepare_v2 (db, "SELECT name, value FROM audit_meta WHERE name IN ('hash', 'public_key')",
                           -1, &stmt, NULL) != SQLITE_OK)
-    return storage_error (error, db, "读取元数据");
+    return mz_store_audit_storage_error (error, db, "读取元数据");
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *name = (const char *) sqlite3_column_text (stmt, 0);
@@ -144,14 +156,23 @@ mz_store_audit_txn_meta (MzStoreTxn  *txn,
                                          (gsize) sqlite3_column_bytes (stmt, 1));
         }
     }
-  sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
+      mz_store_audit_storage_error (error, db, "读取元数据");
       g_clear_pointer (out_hash, g_free);
       g_clear_pointer (out_public_key, g_bytes_unref);
-      return storage_error (error, db, "读取元数据");
     }
-  return TRUE;
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE;
+}
+
+gboolean
+mz_store_audit_txn_meta (MzStoreTxn  *txn,
+                         char       **out_hash,
+                         GBytes     **out_public_key,
+                         GError     **error)
+{
+  return mz_store_audit_db_meta (mz_store_txn_db (txn), out_hash, out_public_key, error);
 }
 
 static gboolean
@@ -167,13 +188,13 @@ insert_public_key (sqlite3     *db,
 
   if (sqlite3_prepare_v2 (db, "INSERT INTO audit_meta (name, value) VALUES ('public_key', ?), ('key_id', ?)",
                           -1, &stmt, NULL) != SQLITE_OK)
-    return storage_error (error, db, "保存公钥");
+    return mz_store_audit_storage_error (error, db, "保存公钥");
   sqlite3_bind_blob (stmt, 1, bytes, (int) len, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, key_id, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return storage_error (error, db, "保存公钥");
+    return mz_store_audit_storage_error (error, db, "保存公钥");
   return TRUE;
 }
 
@@ -218,25 +239,18 @@ mz_store_audit_txn_checkpoint_latest (MzStoreTxn            *txn,
 
   if (sqlite3_prepare_v2 (db, "SELECT id, tree_size, root_hash, time_usec, signature, key_id, frontier"
                               " FROM audit_checkpoints ORDER BY id DESC LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
-    return storage_error (error, db, "读取检查点");
+    return mz_store_audit_storage_error (error, db, "读取检查点");
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
       MzStoreAuditCheckpointRow row;
 
-      row.id = sqlite3_column_int64 (stmt, 0);
-      row.tree_size = sqlite3_column_int64 (stmt, 1);
-      row.root_hash = sqlite3_column_blob (stmt, 2);
-      row.root_hash_len = (gsize) sqlite3_column_bytes (stmt, 2);
-      row.time_usec = sqlite3_column_int64 (stmt, 3);
-      row.signature = sqlite3_column_blob (stmt, 4);
-      row.signature_len = (gsize) sqlite3_column_bytes (stmt, 4);
-      row.key_id = (const char *) sqlite3_column_text (stmt, 5);
+      mz_store_audit_checkpoint_from_row (&row, stmt);
       func (&row, sqlite3_column_blob (stmt, 6), (gsize) sqlite3_column_bytes (stmt, 6), data);
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return storage_error (error, db, "读取检查点");
+    return mz_store_audit_storage_error (error, db, "读取检查点");
   return TRUE;
 }
 
@@ -268,7 +282,7 @@ mz_store_audit_txn_entries_from (MzStoreTxn           *txn,
 
   if (sqlite3_prepare_v2 (db, "SELECT seq, " MZ_AUDIT_ENTRY_COLUMNS ", leaf_hash, chain_hash"
                               " FROM audit_entries WHERE seq >= ? ORDER BY seq", -1, &stmt, NULL) != SQLITE_OK)
-    return storage_error (error, db, "读取审计记录");
+    return mz_store_audit_storage_error (error, db, "读取审计记录");
   sqlite3_bind_int64 (stmt, 1, first_seq);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -300,7 +314,7 @@ mz_store_audit_txn_entries_from (MzStoreTxn           *txn,
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return storage_error (error, db, "读取审计记录");
+    return mz_store_audit_storage_error (error, db, "读取审计记录");
   return TRUE;
 }
 
@@ -340,7 +354,7 @@ mz_store_audit_writer_new (MzStoreTxn *txn,
                               " (SELECT coalesce (max (id), 0) FROM audit_checkpoints)",
                           -1, SQLITE_PREPARE_PERSISTENT, &writer->tail, NULL) != SQLITE_OK)
     {
-      storage_error (error, db, "准备语句");
+      mz_store_audit_storage_error (error, db, "准备语句");
       return NULL;
     }
   return g_steal_pointer (&writer);
@@ -370,7 +384,7 @@ mz_store_audit_tail (MzStoreAuditWriter *writer,
   if (sqlite3_step (writer->data_version) != SQLITE_ROW)
     {
       sqlite3_reset (writer->data_version);
-      return storage_error (error, writer->db, "读取状态");
+      return mz_store_audit_storage_error (error, writer->db, "读取状态");
     }
   tail->data_version = sqlite3_column_int64 (writer->data_version, 0);
   sqlite3_reset (writer->data_version);
@@ -379,7 +393,7 @@ mz_store_audit_tail (MzStoreAuditWriter *writer,
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       sqlite3_reset (stmt);
-      return storage_error (error, writer->db, "读取状态");
+      return mz_store_audit_storage_error (error, writer->db, "读取状态");
     }
   tail->last_seq = sqlite3_column_int64 (stmt, 0);
   tail->checkpoint_id = sqlite3_column_int64 (stmt, 2);
@@ -436,7 +450,7 @@ mz_store_audit_insert_entry (MzStoreAuditWriter *writer,
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
   if (rc != SQLITE_DONE)
-    return storage_error (error, writer->db, "写入");
+    return mz_store_audit_storage_error (error, writer->db, "写入");
   return TRUE;
 }
 
@@ -461,7 +475,7 @@ mz_store_audit_insert_checkpoint (MzStoreAuditWriter              *writer,
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
   if (rc != SQLITE_DONE)
-    return storage_error (error, writer->db, "写入检查点");
+    return mz_store_audit_storage_error (error, writer->db, "写入检查点");
   if (out_id != NULL)
     *out_id = sqlite3_last_insert_rowid (writer->db);
   return TRUE;
