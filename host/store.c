@@ -384,6 +384,40 @@ take_queued (MzStore   *store,
   return jobs->len > before;
 }
 
+/* The database holds every personal record of the office: a new one is
+ * made here readable by its owner only, before SQLite would make it with
+ * the umask's permissions (world-readable by default).  SQLite gives its
+ * WAL and shared-memory files the database's mode.  An existing file
+ * that others may read is left as the administrator set it, with a
+ * warning. */
+static gboolean
+create_private (const char *path,
+                GError    **error)
+{
+  GStatBuf st;
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+  if (fd >= 0)
+    {
+      close (fd);
+      return TRUE;
+    }
+  if (errno != EEXIST)
+    {
+      int saved = errno;
+
+      g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_OPEN,
+                   "无法创建数据库 %s：%s；请检查路径和权限 [store.open]", path, g_strerror (saved));
+      return FALSE;
+    }
+  if (g_stat (path, &st) == 0 && (st.st_mode & 077) != 0)
+    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
+                      "MESSAGE_ID", "store.permissions",
+                      "MESSAGE", "数据库 %s 的权限为 %04o，本机其他用户可读取全部个人信息；"
+                                 "建议 chmod 600 [store.permissions]", path, (unsigned) (st.st_mode & 07777));
+  return TRUE;
+}
+
 /* Whether more work waits: then this batch's fsync can overlap the next. */
 static gboolean
 more_queued (MzStore *store)
@@ -902,6 +936,8 @@ mz_store_open (const MzStoreOptions *options,
    * uses it once it runs (before, only this thread; after, only close),
    * and the lock and unlock around every bind, step and column call were
    * about 6 % of the instructions of an action. */
+  if (!create_private (store->path, error))
+    return NULL;
   vfs = g_str_equal (store->synchronous, "NORMAL") ? NULL : mz_store_vfs_wal_gather ();
   store->gathered = vfs != NULL;
   rc = sqlite3_open_v2 (store->path, &store->writer,

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <glib/gstdio.h>
 
@@ -564,6 +565,28 @@ test_overlapped_checkpoints (void)
   engine_free (e);
 }
 
+/* The database holds every personal record: made readable by its owner
+ * only, whatever the umask, and SQLite's log and shared memory with it. */
+static void
+test_private_files (void)
+{
+  mode_t saved = umask (022);
+  Engine *e = engine_new (NULL);
+  g_autofree char *wal = g_strconcat (e->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (e->path, "-shm", NULL);
+  const char *paths[] = { e->path, wal, shm };
+
+  umask (saved);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      GStatBuf st;
+
+      g_assert_cmpint (g_stat (paths[i], &st), ==, 0);
+      g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    }
+  engine_free (e);
+}
+
 /* Readers see committed data and cannot write. */
 static void
 test_readers_read_only (void)
@@ -697,6 +720,7 @@ main (int   argc,
   g_test_add_func ("/store/engine/readers-read-only", test_readers_read_only);
   g_test_add_func ("/store/engine/pragmas", test_pragmas);
   g_test_add_func ("/store/engine/wal-gathered", test_wal_gathered);
+  g_test_add_func ("/store/engine/private-files", test_private_files);
   g_test_add_func ("/store/engine/overlapped-sync", test_overlapped_sync);
   g_test_add_func ("/store/engine/overlapped-checkpoints", test_overlapped_checkpoints);
   g_test_add_func ("/store/engine/synchronous-off-refused", test_synchronous_off_refused);
