@@ -76,6 +76,13 @@ const char *mz_store_vfs_wal_gather (void);
  * FALSE if @wal is not a file of the gathering VFS. */
 gboolean mz_store_vfs_defer_sync (sqlite3_file *wal, gboolean defer);
 
+/* The first failed write-out of gathered bytes since the last call (and
+ * clears it), or SQLITE_OK: the transaction that wrote them must fail. */
+int mz_store_vfs_take_failure (sqlite3_file *wal);
+
+/* How many syncs of @wal reached the unix VFS (deferred ones do not). */
+guint64 mz_store_vfs_real_syncs (sqlite3_file *wal);
+
 /* What the store keeps per kind (store-schema.c builds it):
  * @select_sql: "SELECT id, state, version, created_at, updated_at,
  *   <fields…> FROM <table>"; column MZ_KIND_FIRST_FIELD_COLUMN + i is field i

@@ -25,6 +25,8 @@
  * commit's sync only hand the gathered bytes to the kernel, and fsync the
  * log itself on another thread before it answers anyone (store.c, "the
  * overlapped sync").  What is then true and what is not is written there.
+ * One sync is never deferred: the one after SQLite wrote a new header for
+ * a log it starts over, which must be durable before any frame follows.
  *
  * Failures.  The unix VFS's own write does the final pwrite, so a full
  * disk or a file-size limit comes back as SQLITE_FULL / SQLITE_IOERR_WRITE
@@ -47,6 +49,8 @@
  * length with 0x1ffff, since SQLite's own writes are at most one page):
  * what is gathered goes out in pieces of 31 pages. */
 #define GATHER_WRITE_MAX ((gsize) 31 * 4096)
+/* The WAL file's header, before its first frame. */
+#define WAL_HEADER_SIZE 32
 
 typedef struct
 {
@@ -56,13 +60,20 @@ typedef struct
   gsize len;
   sqlite3_int64 start;
   gboolean defer_sync;      /* a sync hands the bytes to the kernel only */
+  gboolean header_unsynced; /* the log's header was written since the last real sync */
+  int failed;               /* a write-out that failed, until the store takes it */
+  guint64 real_syncs;       /* syncs passed to the unix VFS (for tests) */
 } GatherFile;
 
 static sqlite3_vfs *real_vfs;
 static sqlite3_vfs gather_vfs;
 
 /* Writes out what is gathered; the buffer is empty afterwards, whatever
- * the outcome (a failed write is reported once, and SQLite rolls back). */
+ * the outcome.  A failure is also kept (@failed) until the store takes it
+ * (mz_store_vfs_take_failure): SQLite believes those frames written, and a
+ * write-out that a read or a size query triggered reports its failure to
+ * a caller that may not treat it as a failed write, so the store dooms the
+ * whole transaction instead. */
 static int
 gather_flush (GatherFile *g)
 {
@@ -72,6 +83,8 @@ gather_flush (GatherFile *g)
     rc = g->real->pMethods->xWrite (g->real, g->buf + done, (int) MIN (g->len - done, GATHER_WRITE_MAX),
                                     g->start + (sqlite3_int64) done);
   g->len = 0;
+  if (rc != SQLITE_OK && g->failed == SQLITE_OK)
+    g->failed = rc;
   return rc;
 }
 
@@ -108,6 +121,10 @@ gather_write (sqlite3_file *file,
   GatherFile *g = (GatherFile *) file;
   int rc;
 
+  /* The log's header: SQLite writes it when it starts the log over and
+   * syncs it before the first frame (see gather_sync). */
+  if (offset < WAL_HEADER_SIZE)
+    g->header_unsynced = TRUE;
   /* Within what is gathered (SQLite rewriting a frame of the same
    * transaction): in place. */
   if (g->len > 0 && offset >= g->start && offset + amount <= g->start + (sqlite3_int64) g->len)
@@ -153,9 +170,17 @@ gather_sync (sqlite3_file *file,
   GatherFile *g = (GatherFile *) file;
   int rc = gather_flush (g);
 
-  if (rc != SQLITE_OK || g->defer_sync)
+  /* A deferred sync never covers a new header: SQLite syncs the header of
+   * a restarted log before any frame follows it, so that a power cut
+   * cannot leave the old header over a mix of old and new frames (SQLite's
+   * ticket ff5be73dee); that sync stays real. */
+  if (rc != SQLITE_OK || (g->defer_sync && !g->header_unsynced))
     return rc;
-  return g->real->pMethods->xSync (g->real, flags);
+  rc = g->real->pMethods->xSync (g->real, flags);
+  g->real_syncs++;
+  if (rc == SQLITE_OK)
+    g->header_unsynced = FALSE;
+  return rc;
 }
 
 static int
@@ -376,6 +401,27 @@ mz_store_vfs_defer_sync (sqlite3_file *wal,
     return FALSE;
   ((GatherFile *) wal)->defer_sync = defer;
   return TRUE;
+}
+
+guint64
+mz_store_vfs_real_syncs (sqlite3_file *wal)
+{
+  if (wal == NULL || wal->pMethods != &gather_methods)
+    return 0;
+  return ((GatherFile *) wal)->real_syncs;
+}
+
+int
+mz_store_vfs_take_failure (sqlite3_file *wal)
+{
+  GatherFile *g = (GatherFile *) wal;
+  int rc;
+
+  if (wal == NULL || wal->pMethods != &gather_methods)
+    return SQLITE_OK;
+  rc = g->failed;
+  g->failed = SQLITE_OK;
+  return rc;
 }
 
 const char *

@@ -92,8 +92,10 @@ struct _MzStore
   GCond sync_cond;
   GPtrArray *sync_queue;        /* committed batches (GPtrArray of jobs) awaiting fdatasync */
   gboolean sync_closing;
-  GError *sync_failure;         /* an fdatasync failed: the store takes no more writes */
+  GError *sync_failure;         /* an fsync failed: the store takes no more writes */
+  gboolean directory_synced;    /* the sync thread fsynced the log's directory once */
   guint64 n_overlapped;         /* batches answered by the sync thread */
+  guint sync_outstanding;       /* batches handed over and not yet answered */
 };
 
 /* SQLite reports a write cut short by RLIMIT_FSIZE as SQLITE_IOERR_WRITE,
@@ -353,15 +355,20 @@ find_wal (MzStore *store)
   const char *path;
   int fd;
 
-  if (!store->gathered || store->wal != NULL
-      || sqlite3_file_control (store->writer, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK
-      || !mz_store_vfs_defer_sync (wal, FALSE))
+  if (!store->gathered || store->wal != NULL)
     return;
   path = sqlite3_filename_wal (sqlite3_db_filename (store->writer, "main"));
   fd = path != NULL ? g_open (path, O_RDWR | O_CLOEXEC, 0) : -1;
-  if (fd < 0)
+  if (fd < 0
+      || sqlite3_file_control (store->writer, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK
+      || !mz_store_vfs_defer_sync (wal, FALSE))
     {
+      /* No deferred syncs then, and SQLite's automatic checkpoint back in
+       * place of ours (it also removes our hook). */
+      if (fd >= 0)
+        close (fd);
       store->gathered = FALSE;
+      sqlite3_wal_autocheckpoint (store->writer, MZ_STORE_CHECKPOINT_PAGES);
       return;
     }
   store->wal_fd = fd;
@@ -416,6 +423,55 @@ create_private (const char *path,
                       "MESSAGE", "数据库 %s 的权限为 %04o，本机其他用户可读取全部个人信息；"
                                  "建议 chmod 600 [store.permissions]", path, (unsigned) (st.st_mode & 07777));
   return TRUE;
+}
+
+/* A copy of the store's fsync failure, or NULL. */
+static GError *
+sync_failure_copy (MzStore *store)
+{
+  GError *copy = NULL;
+
+  g_mutex_lock (&store->sync_lock);
+  if (store->sync_failure != NULL)
+    copy = g_error_copy (store->sync_failure);
+  g_mutex_unlock (&store->sync_lock);
+  return copy;
+}
+
+/* An fsync of the log failed: what was written may or may not be on the
+ * disk, and a later fsync that succeeds does not prove it (the kernel
+ * reports a lost write-back once).  The store stops taking writes; a
+ * restart reads what is there.  Returns a copy of the (first) failure. */
+static GError *
+sync_failed (MzStore    *store,
+             const char *why)
+{
+  g_mutex_lock (&store->sync_lock);
+  if (store->sync_failure == NULL)
+    {
+      store->sync_failure = g_error_new (MZ_STORE_ERROR, MZ_STORE_ERROR_IO,
+                                         "数据库日志写入磁盘失败（%s）：本批操作是否已保存无法确认，"
+                                         "存储已停止接受写入；请检查磁盘后重启服务，并核对这些操作"
+                                         " [store.sync_failed]", why);
+      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
+                        "MESSAGE_ID", "store.sync_failed",
+                        "MESSAGE", "store %s: fsync of the log failed: %s; no more writes",
+                        store->path, why);
+    }
+  g_mutex_unlock (&store->sync_lock);
+  return sync_failure_copy (store);
+}
+
+/* Whether batches committed earlier still wait for their fsync. */
+static gboolean
+sync_outstanding (MzStore *store)
+{
+  gboolean outstanding;
+
+  g_mutex_lock (&store->sync_lock);
+  outstanding = store->sync_outstanding > 0;
+  g_mutex_unlock (&store->sync_lock);
+  return outstanding;
 }
 
 /* Whether more work waits: then this batch's fsync can overlap the next. */
@@ -481,10 +537,7 @@ run_batch (MzStore   *store,
   gboolean deferred = FALSE;
   int rc;
 
-  g_mutex_lock (&store->sync_lock);
-  if (store->sync_failure != NULL)
-    fatal = g_error_copy (store->sync_failure);
-  g_mutex_unlock (&store->sync_lock);
+  fatal = sync_failure_copy (store);
   if (fatal != NULL || !step_cached (store, "BEGIN IMMEDIATE", &fatal))
     {
       fail_jobs (jobs, fatal);
@@ -512,14 +565,25 @@ run_batch (MzStore   *store,
 
       reset_statements (store->writer);
       find_wal (store);
-      deferred = store->wal != NULL && (jobs->len > 1 || more_queued (store));
+      /* A write-out of gathered frames that failed during the batch (one a
+       * read set off, say) dooms it, whatever the unit that met it did. */
+      rc = store->wal != NULL ? mz_store_vfs_take_failure (store->wal) : SQLITE_OK;
+      if (rc != SQLITE_OK)
+        mz_store_set_error (store->writer, rc, "写入日志", &fatal);
+      else
+        fatal = sync_failure_copy (store);
+      /* Deferred also while earlier batches wait for their fsync, so that
+       * no answer overtakes theirs. */
+      deferred = store->wal != NULL && (jobs->len > 1 || more_queued (store) || sync_outstanding (store));
       if (deferred)
         mz_store_vfs_defer_sync (store->wal, TRUE);
-      if (commit != NULL)
+      if (commit != NULL && fatal == NULL)
         {
           rc = sqlite3_step (commit);
           sqlite3_reset (commit);
-          if (rc != SQLITE_DONE)
+          if ((rc & 0xff) == SQLITE_IOERR && sqlite3_extended_errcode (store->writer) == SQLITE_IOERR_FSYNC)
+            fatal = sync_failed (store, "fsync");
+          else if (rc != SQLITE_DONE)
             mz_store_set_error (store->writer, rc, "提交", &fatal);
         }
       if (deferred)
@@ -538,6 +602,8 @@ run_batch (MzStore   *store,
       reset_statements (store->writer);
       if (!sqlite3_get_autocommit (store->writer))
         sqlite3_exec (store->writer, "ROLLBACK", NULL, NULL, NULL);
+      if (store->wal != NULL)
+        mz_store_vfs_take_failure (store->wal);
       if (store->hooks.after_rollback != NULL)
         store->hooks.after_rollback (store->hooks.data);
       g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
@@ -554,9 +620,11 @@ static void
 run_exclusive (MzStore    *store,
                MzStoreJob *job)
 {
-  GError *local = NULL;
+  GError *local = sync_failure_copy (store);
 
-  job->ok = job->work (store, &store->txn, job->data, &local);
+  /* After a failed fsync the store writes nothing more, setup included. */
+  if (local == NULL)
+    job->ok = job->work (store, &store->txn, job->data, &local);
   job->error = local;
   reset_statements (store->writer);
   if (!sqlite3_get_autocommit (store->writer))
@@ -610,19 +678,22 @@ sync_directory (const char *path)
 }
 
 /* Fsyncs the log for every batch the writer committed with a deferred
- * sync, as many at a time as are waiting, then answers their callers. */
+ * sync, as many at a time as are waiting, then answers their callers.
+ * Once an fsync failed, nothing more is answered as saved (sync_failed):
+ * the batches waiting then are failed without another fsync, whose
+ * success would prove nothing. */
 static gpointer
 sync_thread (gpointer data)
 {
   MzStore *store = data;
-  gboolean directory_synced = FALSE;
 
   g_mutex_lock (&store->sync_lock);
   for (;;)
     {
       g_autoptr (GPtrArray) batches = NULL;
       g_autoptr (GError) failure = NULL;
-      int rc, saved = 0;
+      gboolean directory = !store->directory_synced;
+      int rc = 0;
 
       while (store->sync_queue->len == 0 && !store->sync_closing)
         g_cond_wait (&store->sync_cond, &store->sync_lock);
@@ -630,25 +701,21 @@ sync_thread (gpointer data)
         break;
       batches = g_steal_pointer (&store->sync_queue);
       store->sync_queue = g_ptr_array_new ();
+      failure = store->sync_failure != NULL ? g_error_copy (store->sync_failure) : NULL;
       g_mutex_unlock (&store->sync_lock);
 
-      rc = fdatasync (store->wal_fd);
-      if (rc == 0 && !directory_synced)
-        rc = sync_directory (store->path);
-      if (rc != 0)
-        saved = errno;
-      directory_synced = directory_synced || rc == 0;
-      if (rc != 0)
+      if (failure == NULL)
         {
-          failure = g_error_new (MZ_STORE_ERROR, MZ_STORE_ERROR_IO,
-                                 "数据库日志写入磁盘失败（%s）：本批操作是否已保存无法确认，"
-                                 "存储已停止接受写入；请检查磁盘后重启服务，并核对这些操作 [store.sync_failed]",
-                                 g_strerror (saved));
-          g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
-                            "MESSAGE_ID", "store.sync_failed",
-                            "MESSAGE", "store %s: fdatasync of the log failed: %s; no more writes",
-                            store->path, g_strerror (saved));
+          rc = fdatasync (store->wal_fd);
+          if (rc == 0 && directory)
+            rc = sync_directory (store->path);
+          if (rc != 0)
+            failure = sync_failed (store, g_strerror (errno));
+          else if (directory)
+            store->directory_synced = TRUE;
         }
+      /* The failure is the store's before anyone hears of it, so a caller
+       * that tries again at once finds the store closed to writes. */
       for (guint i = 0; i < batches->len; i++)
         {
           GPtrArray *jobs = g_ptr_array_index (batches, i);
@@ -659,8 +726,7 @@ sync_thread (gpointer data)
           g_ptr_array_unref (jobs);
         }
       g_mutex_lock (&store->sync_lock);
-      if (failure != NULL && store->sync_failure == NULL)
-        store->sync_failure = g_steal_pointer (&failure);
+      store->sync_outstanding -= batches->len;
     }
   g_mutex_unlock (&store->sync_lock);
   return NULL;
@@ -706,6 +772,7 @@ writer_thread (gpointer data)
           n_jobs = jobs->len;
           g_mutex_lock (&store->sync_lock);
           store->n_overlapped++;
+          store->sync_outstanding++;
           g_ptr_array_add (store->sync_queue, g_steal_pointer (&jobs));
           g_cond_signal (&store->sync_cond);
           g_mutex_unlock (&store->sync_lock);

@@ -565,6 +565,60 @@ test_overlapped_checkpoints (void)
   engine_free (e);
 }
 
+typedef struct
+{
+  guint64 before, after_restart, after_next;
+} HeaderSyncs;
+
+static void
+exec_ok (sqlite3    *db,
+         const char *sql)
+{
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+}
+
+/* Two commits with their syncs deferred, the first of them starting the
+ * log over after a checkpoint: its header's sync must still reach the
+ * disk, the commits' own must not. */
+static gboolean
+deferred_commits (MzStore    *store,
+                  MzStoreTxn *txn,
+                  gpointer    data,
+                  GError    **error)
+{
+  sqlite3 *db = mz_store_txn_db (txn);
+  HeaderSyncs *counts = data;
+  sqlite3_file *wal = NULL;
+
+  g_assert_cmpint (sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_file_control (db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal), ==, SQLITE_OK);
+  g_assert_true (mz_store_vfs_defer_sync (wal, TRUE));
+  counts->before = mz_store_vfs_real_syncs (wal);
+  exec_ok (db, "BEGIN IMMEDIATE; INSERT INTO t (v) VALUES ('restart'); COMMIT");
+  counts->after_restart = mz_store_vfs_real_syncs (wal);
+  exec_ok (db, "BEGIN IMMEDIATE; INSERT INTO t (v) VALUES ('next'); COMMIT");
+  counts->after_next = mz_store_vfs_real_syncs (wal);
+  g_assert_true (mz_store_vfs_defer_sync (wal, FALSE));
+  exec_ok (db, "BEGIN IMMEDIATE; INSERT INTO t (v) VALUES ('durable'); COMMIT");
+  return TRUE;
+}
+
+static void
+test_restart_header_synced (void)
+{
+  Engine *e = engine_new (NULL);
+  g_autoptr (GError) error = NULL;
+  HeaderSyncs counts = { 0 };
+
+  g_assert_true (mz_store_write (e->store, insert_work, NULL, "before", &error));
+  g_assert_true (mz_store_run_exclusive (e->store, deferred_commits, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.after_restart, ==, counts.before + 1);
+  g_assert_cmpuint (counts.after_next, ==, counts.after_restart);
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t"), ==, 4);
+  engine_free (e);
+}
+
 /* The database holds every personal record: made readable by its owner
  * only, whatever the umask, and SQLite's log and shared memory with it. */
 static void
@@ -721,6 +775,7 @@ main (int   argc,
   g_test_add_func ("/store/engine/pragmas", test_pragmas);
   g_test_add_func ("/store/engine/wal-gathered", test_wal_gathered);
   g_test_add_func ("/store/engine/private-files", test_private_files);
+  g_test_add_func ("/store/engine/restart-header-synced", test_restart_header_synced);
   g_test_add_func ("/store/engine/overlapped-sync", test_overlapped_sync);
   g_test_add_func ("/store/engine/overlapped-checkpoints", test_overlapped_checkpoints);
   g_test_add_func ("/store/engine/synchronous-off-refused", test_synchronous_off_refused);
