@@ -83,6 +83,14 @@ int mz_store_vfs_take_failure (sqlite3_file *wal);
 /* How many syncs of @wal reached the unix VFS (deferred ones do not). */
 guint64 mz_store_vfs_real_syncs (sqlite3_file *wal);
 
+/* Tests only: the next real sync of a gathered log returns @rc (e.g.
+ * SQLITE_IOERR_FSYNC) without syncing. */
+void mz_store_vfs_inject_sync_failure (int rc);
+
+/* Tests only: what the sync thread calls instead of fdatasync (NULL:
+ * fdatasync again), to make an fsync fail on demand. */
+void mz_store_set_sync_func (int (*func) (int fd));
+
 /* What the store keeps per kind (store-schema.c builds it):
  * @select_sql: "SELECT id, state, version, created_at, updated_at,
  *   <fields…> FROM <table>"; column MZ_KIND_FIRST_FIELD_COLUMN + i is field i

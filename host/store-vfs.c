@@ -66,6 +66,9 @@ typedef struct
 } GatherFile;
 
 static sqlite3_vfs *real_vfs;
+/* Tests only (mz_store_vfs_inject_sync_failure): what the next real sync
+ * of a log returns instead of syncing. */
+static gint injected_sync_failure;
 static sqlite3_vfs gather_vfs;
 
 /* Writes out what is gathered; the buffer is empty afterwards, whatever
@@ -176,7 +179,9 @@ gather_sync (sqlite3_file *file,
    * ticket ff5be73dee); that sync stays real. */
   if (rc != SQLITE_OK || (g->defer_sync && !g->header_unsynced))
     return rc;
-  rc = g->real->pMethods->xSync (g->real, flags);
+  rc = g_atomic_int_exchange (&injected_sync_failure, SQLITE_OK);
+  if (rc == SQLITE_OK)
+    rc = g->real->pMethods->xSync (g->real, flags);
   g->real_syncs++;
   if (rc == SQLITE_OK)
     g->header_unsynced = FALSE;
@@ -401,6 +406,12 @@ mz_store_vfs_defer_sync (sqlite3_file *wal,
     return FALSE;
   ((GatherFile *) wal)->defer_sync = defer;
   return TRUE;
+}
+
+void
+mz_store_vfs_inject_sync_failure (int rc)
+{
+  g_atomic_int_set (&injected_sync_failure, rc);
 }
 
 guint64

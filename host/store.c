@@ -677,6 +677,14 @@ sync_directory (const char *path)
   return rc;
 }
 
+static int (*sync_fd) (int fd) = fdatasync;
+
+void
+mz_store_set_sync_func (int (*func) (int fd))
+{
+  sync_fd = func != NULL ? func : fdatasync;
+}
+
 /* Fsyncs the log for every batch the writer committed with a deferred
  * sync, as many at a time as are waiting, then answers their callers.
  * Once an fsync failed, nothing more is answered as saved (sync_failed):
@@ -706,7 +714,7 @@ sync_thread (gpointer data)
 
       if (failure == NULL)
         {
-          rc = fdatasync (store->wal_fd);
+          rc = sync_fd (store->wal_fd);
           if (rc == 0 && directory)
             rc = sync_directory (store->path);
           if (rc != 0)

@@ -3,6 +3,7 @@
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -619,6 +620,90 @@ test_restart_header_synced (void)
   engine_free (e);
 }
 
+static gboolean
+noop_work (MzStore    *store,
+           MzStoreTxn *txn,
+           gpointer    data,
+           GError    **error)
+{
+  return TRUE;
+}
+
+static int
+failing_sync (int fd)
+{
+  errno = EIO;
+  return -1;
+}
+
+static void
+assert_sync_failed (const GError *error)
+{
+  g_assert_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "[store.sync_failed]"));
+}
+
+/* The sync thread's fdatasync fails: the batch it covered is failed, and
+ * so is everything after (a later fsync that succeeds would not prove
+ * the lost pages reached the disk), setup work included. */
+static void
+test_sync_thread_failure (void)
+{
+  Engine *e = engine_new (NULL);
+  Client clients[N_THREADS] = { 0 };
+  Gate gate = { e, 0, N_THREADS, FALSE };
+  GThread *threads[N_THREADS];
+  GThread *gate_t;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (mz_store_write (e->store, insert_work, NULL, "before", &error));
+  mz_store_set_sync_func (failing_sync);
+  gate_t = g_thread_new ("gate", gate_thread, &gate);
+  g_usleep (10000);
+  for (int i = 0; i < N_THREADS; i++)
+    {
+      clients[i].gate = &gate;
+      clients[i].value = g_strdup_printf ("v%d", i);
+      threads[i] = g_thread_new ("client", client_thread, &clients[i]);
+    }
+  for (int i = 0; i < N_THREADS; i++)
+    g_thread_join (threads[i]);
+  g_thread_join (gate_t);
+  mz_store_set_sync_func (NULL);
+
+  g_assert_false (gate.ok);
+  for (int i = 0; i < N_THREADS; i++)
+    {
+      g_assert_false (clients[i].ok);
+      assert_sync_failed (clients[i].error);
+      g_clear_error (&clients[i].error);
+      g_free (clients[i].value);
+    }
+  g_assert_false (mz_store_write (e->store, insert_work, NULL, "after", &error));
+  assert_sync_failed (error);
+  g_clear_error (&error);
+  g_assert_false (mz_store_run_exclusive (e->store, noop_work, NULL, &error));
+  assert_sync_failed (error);
+  engine_free (e);
+}
+
+/* An inline COMMIT whose fsync fails stops the store the same way. */
+static void
+test_inline_sync_failure (void)
+{
+  Engine *e = engine_new (NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (mz_store_write (e->store, insert_work, NULL, "before", &error));
+  mz_store_vfs_inject_sync_failure (SQLITE_IOERR_FSYNC);
+  g_assert_false (mz_store_write (e->store, insert_work, NULL, "lost?", &error));
+  assert_sync_failed (error);
+  g_clear_error (&error);
+  g_assert_false (mz_store_write (e->store, insert_work, NULL, "after", &error));
+  assert_sync_failed (error);
+  engine_free (e);
+}
+
 /* The database holds every personal record: made readable by its owner
  * only, whatever the umask, and SQLite's log and shared memory with it. */
 static void
@@ -776,6 +861,8 @@ main (int   argc,
   g_test_add_func ("/store/engine/wal-gathered", test_wal_gathered);
   g_test_add_func ("/store/engine/private-files", test_private_files);
   g_test_add_func ("/store/engine/restart-header-synced", test_restart_header_synced);
+  g_test_add_func ("/store/engine/sync-thread-failure", test_sync_thread_failure);
+  g_test_add_func ("/store/engine/inline-sync-failure", test_inline_sync_failure);
   g_test_add_func ("/store/engine/overlapped-sync", test_overlapped_sync);
   g_test_add_func ("/store/engine/overlapped-checkpoints", test_overlapped_checkpoints);
   g_test_add_func ("/store/engine/synchronous-off-refused", test_synchronous_off_refused);
