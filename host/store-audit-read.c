@@ -13,13 +13,10 @@
 #include "store-audit-sqlite.h"
 #include "store-sqlite.h"
 
-/* The entry's columns in canonical order after seq, then its hashes. */
-#define ENTRY_COLUMNS \
-  "seq, time_usec, office, plugin, plugin_version, actor_user, actor_role, " \
-  "actor_session, actor_address, action, object_kind, object_id, outcome, " \
-  "reason, correlation_id, changes, leaf_hash"
-#define COL_LEAF 16
-#define COL_CHAIN 17
+/* seq, the entry's columns in canonical order, then its hashes. */
+#define ENTRY_COLUMNS "seq, " MZ_AUDIT_ENTRY_COLUMNS ", leaf_hash"
+#define COL_LEAF (1 + MZ_AUDIT_ENTRY_COLUMN_COUNT)
+#define COL_CHAIN (COL_LEAF + 1)
 #define ENTRY_SQL "SELECT " ENTRY_COLUMNS " FROM audit_entries"
 #define ENTRY_CHAIN_SQL "SELECT " ENTRY_COLUMNS ", chain_hash FROM audit_entries"
 #define CHECKPOINT_SQL "SELECT id, tree_size, root_hash, time_usec, signature, key_id FROM audit_checkpoints"

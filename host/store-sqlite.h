@@ -47,10 +47,6 @@ sqlite3_stmt *mz_store_prepare (MzStore *store, const char *sql, GError **error)
 const char *mz_store_sql_lookup (MzStore *store, const char *key);
 const char *mz_store_sql_keep (MzStore *store, const char *key, char *sql);
 
-/* Writer thread only: the writer connection (to classify a failure of
- * code that used it, such as the audit log). */
-sqlite3 *mz_store_get_writer (MzStore *store);
-
 /* Writer thread only: runs one statement without parameters (SAVEPOINT,
  * RELEASE …), prepared once and cached. */
 gboolean mz_store_step (MzStore *store, const char *sql, GError **error);

@@ -938,13 +938,6 @@ mz_store_sql_keep (MzStore    *store,
   return sql;
 }
 
-sqlite3 *
-mz_store_get_writer (MzStore *store)
-{
-  g_return_val_if_fail (g_thread_self () == store->thread, NULL);
-  return store->writer;
-}
-
 gboolean
 mz_store_step (MzStore    *store,
                const char *sql,
