@@ -778,7 +778,9 @@ mz_services_audit (MzServices         *services,
   MzAuditJob job = { services, *entry };
 
   g_return_val_if_fail (services != NULL && entry != NULL, FALSE);
-  return mz_store_write (services->store, audit_work, NULL, &job, error);
+  /* Appending never refuses (its failures fail the batch) and fills in
+   * the same fields each run: no savepoint needed. */
+  return mz_store_write_full (services->store, MZ_STORE_WRITE_RERUNNABLE, audit_work, NULL, &job, error);
 }
 
 static gboolean

@@ -75,7 +75,9 @@ typedef struct
 
 /* A unit of work, run on the writer thread inside the batch's transaction
  * and its own SAVEPOINT.  Returning FALSE with @error set rolls back the
- * savepoint only; an error in MZ_STORE_ERROR fails the whole batch. */
+ * savepoint only; an error in MZ_STORE_ERROR fails the whole batch.  A
+ * unit queued with MZ_STORE_WRITE_RERUNNABLE may run without a savepoint,
+ * and again from its start (see there). */
 typedef gboolean (*MzStoreWorkFunc) (MzStore *store, MzStoreTxn *txn, gpointer data, GError **error);
 
 /* Runs after @work refused and its savepoint was rolled back, in a savepoint
@@ -118,10 +120,30 @@ const char *mz_store_get_synchronous (MzStore *store);
 
 void mz_store_set_hooks (MzStore *store, const MzStoreHooks *hooks);
 
+/**
+ * MzStoreWriteFlags:
+ * @MZ_STORE_WRITE_NONE: the unit runs once, in a savepoint of its own
+ * @MZ_STORE_WRITE_RERUNNABLE: the unit, and its refused func, may be run
+ *   again from the start after the store rolled the whole transaction back:
+ *   everything they change is in the database, and they set their outputs
+ *   afresh each time they run (freeing what an earlier run left).  Such a
+ *   unit shares the transaction without a savepoint, which makes it
+ *   cheaper; when it refuses, the store rolls the batch back and runs it
+ *   again with a savepoint per unit (store.c, run_batch).
+ */
+typedef enum
+{
+  MZ_STORE_WRITE_NONE = 0,
+  MZ_STORE_WRITE_RERUNNABLE = 1 << 0,
+} MzStoreWriteFlags;
+
 /* Queues @work and waits until the transaction holding it committed
  * (TRUE: durable) or until it refused or the batch failed (FALSE).  When
  * @work refused, @refused (may be NULL) recorded the refusal durably
  * before this returns.  Thread-safe; must not be called from a work func. */
+gboolean mz_store_write_full (MzStore *store, MzStoreWriteFlags flags, MzStoreWorkFunc work,
+                              MzStoreRefusedFunc refused, gpointer data, GError **error);
+/* mz_store_write_full() with MZ_STORE_WRITE_NONE. */
 gboolean mz_store_write (MzStore *store, MzStoreWorkFunc work, MzStoreRefusedFunc refused,
                          gpointer data, GError **error);
 
@@ -163,6 +185,9 @@ gboolean mz_store_backup (MzStore *store, const char *dest, GError **error);
 void mz_store_get_stats (MzStore *store, guint64 *batches, guint64 *units);
 /* Batches whose fsync overlapped the next batch (see store.c, run_batch). */
 guint64 mz_store_get_overlapped (MzStore *store);
+/* How many batches were rolled back and run again because a unit that
+ * ran without a savepoint refused (MZ_STORE_WRITE_RERUNNABLE). */
+guint64 mz_store_get_restarts (MzStore *store);
 
 /* PRAGMA integrity_check on a reader; FALSE with the first problems named. */
 gboolean mz_store_check_integrity (MzStore *store, GError **error);

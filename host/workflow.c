@@ -457,6 +457,7 @@ run_action (MzActJob *job,
                                           job->request->actor, after->version, now, error))
     return FALSE;
 
+  g_free (job->changes);  /* from an earlier run of a batch run again */
   job->changes = changes_json (job, before, after);
   job->result.record_id = after->id;
   job->result.version = after->version;
@@ -548,7 +549,10 @@ mz_workflow_act (MzServices         *services,
 {
   g_autoptr (MzActJob) job = act_job_new (services, request, NULL);
 
-  if (!mz_store_write (services->store, act_work, act_refused, job, error))
+  /* An action keeps everything it changes in the database and sets its
+   * outputs afresh each run, so that the store may run it without a
+   * savepoint of its own and run it again when another unit refuses. */
+  if (!mz_store_write_full (services->store, MZ_STORE_WRITE_RERUNNABLE, act_work, act_refused, job, error))
     return FALSE;
   if (result != NULL)
     *result = job->result;

@@ -184,6 +184,16 @@ test_guard_refusal_in_batch (void)
   mz_store_reader_close (reader);
   g_assert_cmpint (store_test_query_int (fx, "SELECT count(*) FROM storetest_case WHERE state = 'reviewed'"),
                    ==, N_THREADS / 8);
+  /* Actions share a batch without savepoints: a refusal rolled its batch
+   * back and ran it again (at least once, whatever the batches were), and
+   * each refusal is in the log once, each approval once. */
+  g_assert_cmpuint (mz_store_get_restarts (mz_services_get_store (fx->services)), >=, 1);
+  g_assert_cmpint (store_test_query_int (fx, "SELECT count(*) FROM audit_entries"
+                                             " WHERE action = 'storetest.case.approve' AND outcome = 'refused'"),
+                   ==, N_THREADS / 8);
+  g_assert_cmpint (store_test_query_int (fx, "SELECT count(*) FROM audit_entries"
+                                             " WHERE action = 'storetest.case.approve' AND outcome = 'ok'"),
+                   ==, approved);
   store_fixture_free (fx);
 }
 

@@ -14,6 +14,7 @@
 #include "store-sqlite.h"
 
 #define N_THREADS 32
+#define TEST_ERROR (g_quark_from_static_string ("test-error"))
 
 typedef struct
 {
@@ -326,6 +327,244 @@ test_fatal_fails_batch (void)
   g_assert_cmpint (e->rollbacks, >=, 1);
   g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t"), <, N_THREADS - 1);
   g_clear_error (&error);
+  g_assert_true (mz_store_write (e->store, insert_work, NULL, "after", &error));
+  g_assert_no_error (error);
+  engine_free (e);
+}
+
+/* Units queued with MZ_STORE_WRITE_RERUNNABLE share the transaction
+ * without savepoints of their own; one that refuses after writing sends
+ * its batch back to the start, every unit then in its own savepoint. */
+typedef enum
+{
+  RERUN_WRITE,          /* inserts its value */
+  RERUN_REFUSE,         /* inserts its value, then refuses */
+  RERUN_FATAL,          /* inserts its value, then fails the batch */
+} RerunKind;
+
+typedef struct
+{
+  Gate *gate;
+  char *value;
+  RerunKind kind;
+  gboolean rerunnable;
+  gint runs;            /* writer thread only */
+  gint first_order;     /* when it first ran, among all units */
+  guint64 first_txn;    /* the transaction it first ran in */
+  gboolean ok;
+  GError *error;
+} Rerun;
+
+static gint rerun_order;
+
+static gboolean
+rerun_work (MzStore *store,
+            MzStoreTxn *txn,
+            gpointer data,
+            GError **error)
+{
+  Rerun *r = data;
+
+  if (r->runs++ == 0)
+    {
+      r->first_order = rerun_order++;
+      r->first_txn = mz_store_txn_generation (txn);
+    }
+  if (!insert_work (store, txn, r->value, error))
+    return FALSE;
+  if (r->kind == RERUN_REFUSE)
+    {
+      g_set_error (error, TEST_ERROR, 1, "refused after writing [test.refused]");
+      return FALSE;
+    }
+  if (r->kind == RERUN_FATAL)
+    return fatal_work (store, txn, data, error);
+  return TRUE;
+}
+
+static gboolean
+rerun_refused (MzStore      *store,
+               MzStoreTxn   *txn,
+               gpointer      data,
+               const GError *refusal,
+               GError      **error)
+{
+  Rerun *r = data;
+
+  return record_refusal (store, txn, r->value, refusal, error);
+}
+
+static gboolean
+rerun_gate_work (MzStore *store,
+                 MzStoreTxn *txn,
+                 gpointer data,
+                 GError **error)
+{
+  return gate_work (store, txn, data, error);
+}
+
+static gpointer
+rerun_gate_thread (gpointer data)
+{
+  Gate *gate = data;
+  g_autoptr (GError) error = NULL;
+
+  gate->ok = mz_store_write_full (gate->e->store, MZ_STORE_WRITE_RERUNNABLE, rerun_gate_work, NULL, gate,
+                                  &error);
+  return NULL;
+}
+
+static gpointer
+rerun_thread (gpointer data)
+{
+  Rerun *r = data;
+
+  g_atomic_int_inc (&r->gate->queued);
+  r->ok = mz_store_write_full (r->gate->e->store, r->rerunnable ? MZ_STORE_WRITE_RERUNNABLE : MZ_STORE_WRITE_NONE,
+                               rerun_work, rerun_refused, r, &r->error);
+  return NULL;
+}
+
+/* Queues every unit of @units behind a rerunnable gate, so that they
+ * share its batch, and waits for them; whether the gate's own unit
+ * committed. */
+static gboolean
+run_reruns (Engine *e,
+            Rerun  *units)
+{
+  Gate gate = { e, 0, N_THREADS, FALSE };
+  GThread *threads[N_THREADS];
+  GThread *gate_t = g_thread_new ("gate", rerun_gate_thread, &gate);
+
+  rerun_order = 0;
+  g_usleep (10000);
+  for (int i = 0; i < N_THREADS; i++)
+    {
+      units[i].gate = &gate;
+      units[i].value = g_strdup_printf ("v%d", i);
+      threads[i] = g_thread_new ("client", rerun_thread, &units[i]);
+    }
+  for (int i = 0; i < N_THREADS; i++)
+    g_thread_join (threads[i]);
+  g_thread_join (gate_t);
+  return gate.ok;
+}
+
+/* Whether @r ran in the same transaction as @refused, before it. */
+static gboolean
+ran_before (const Rerun *r,
+            const Rerun *refused)
+{
+  return r->first_txn == refused->first_txn && r->first_order < refused->first_order;
+}
+
+static void
+test_rerun_after_refusal (void)
+{
+  Engine *e = engine_new (NULL);
+  Rerun units[N_THREADS] = { 0 };
+
+  for (int i = 0; i < N_THREADS; i++)
+    {
+      units[i].rerunnable = TRUE;
+      units[i].kind = i == 7 ? RERUN_REFUSE : RERUN_WRITE;
+    }
+  g_assert_true (run_reruns (e, units));
+
+  /* The refusing unit's own write is gone, its refusal is recorded once,
+   * and everyone else's write stayed. */
+  for (int i = 0; i < N_THREADS; i++)
+    {
+      if (i == 7)
+        {
+          g_assert_false (units[i].ok);
+          g_assert_error (units[i].error, TEST_ERROR, 1);
+          g_assert_cmpint (units[i].runs, ==, 2);
+        }
+      else
+        {
+          g_assert_no_error (units[i].error);
+          g_assert_true (units[i].ok);
+          /* Only those that ran before it in its transaction ran again. */
+          g_assert_cmpint (units[i].runs, ==, ran_before (&units[i], &units[7]) ? 2 : 1);
+        }
+      g_clear_error (&units[i].error);
+      g_free (units[i].value);
+    }
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t"), ==, N_THREADS - 1);
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t WHERE v = 'v7'"), ==, 0);
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM refusals"), ==, 1);
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM refusals WHERE v = 'v7'"), ==, 1);
+  g_assert_cmpuint (mz_store_get_restarts (e->store), ==, 1);
+  /* The rollback was told to the hooks, so state kept beside the
+   * database (the audit log's tail) reloads. */
+  g_assert_cmpint (e->rollbacks, ==, 1);
+  engine_free (e);
+}
+
+/* A unit that may not run again never does: once it ran, the rest of its
+ * batch has savepoints and a refusal there undoes only itself. */
+static void
+test_rerun_spares_others (void)
+{
+  Engine *e = engine_new (NULL);
+  Rerun units[N_THREADS] = { 0 };
+  guint64 restarts;
+
+  for (int i = 0; i < N_THREADS; i++)
+    {
+      units[i].rerunnable = i != 3;
+      units[i].kind = i == 7 ? RERUN_REFUSE : RERUN_WRITE;
+    }
+  g_assert_true (run_reruns (e, units));
+
+  g_assert_cmpint (units[3].runs, ==, 1);
+  restarts = mz_store_get_restarts (e->store);
+  g_assert_cmpuint (restarts, ==, ran_before (&units[3], &units[7]) ? 0 : 1);
+  g_assert_cmpint (units[7].runs, ==, restarts == 1 ? 2 : 1);
+  for (int i = 0; i < N_THREADS; i++)
+    {
+      g_assert_true (units[i].ok == (i != 7));
+      g_clear_error (&units[i].error);
+      g_free (units[i].value);
+    }
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t"), ==, N_THREADS - 1);
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t WHERE v = 'v7'"), ==, 0);
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM refusals WHERE v = 'v7'"), ==, 1);
+  engine_free (e);
+}
+
+/* A unit without a savepoint that fails the batch fails it as any other:
+ * no restart, nothing kept, every caller told. */
+static void
+test_rerun_fatal (void)
+{
+  Engine *e = engine_new (NULL);
+  Rerun units[N_THREADS] = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  for (int i = 0; i < N_THREADS; i++)
+    {
+      units[i].rerunnable = TRUE;
+      units[i].kind = i == 5 ? RERUN_FATAL : RERUN_WRITE;
+    }
+  g_assert_false (run_reruns (e, units));
+  for (int i = 0; i < N_THREADS; i++)
+    {
+      /* Units of a later batch, if the scheduler held one back, commit. */
+      if (!units[i].ok)
+        g_assert_error (units[i].error, MZ_STORE_ERROR, MZ_STORE_ERROR_IO);
+      else
+        g_assert_cmpuint (units[i].first_txn, !=, units[5].first_txn);
+      /* Those queued after it in its batch never ran. */
+      g_assert_cmpint (units[i].runs, <=, 1);
+      g_clear_error (&units[i].error);
+      g_free (units[i].value);
+    }
+  g_assert_false (units[5].ok);
+  g_assert_cmpuint (mz_store_get_restarts (e->store), ==, 0);
+  g_assert_cmpint (e->rollbacks, ==, 1);
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t WHERE v = 'v5'"), ==, 0);
   g_assert_true (mz_store_write (e->store, insert_work, NULL, "after", &error));
   g_assert_no_error (error);
   engine_free (e);
@@ -919,6 +1158,9 @@ main (int   argc,
   g_test_add_func ("/store/engine/group-commit", test_group_commit);
   g_test_add_func ("/store/engine/refusal-isolated", test_refusal_isolated);
   g_test_add_func ("/store/engine/fatal-fails-batch", test_fatal_fails_batch);
+  g_test_add_func ("/store/engine/rerun-after-refusal", test_rerun_after_refusal);
+  g_test_add_func ("/store/engine/rerun-spares-others", test_rerun_spares_others);
+  g_test_add_func ("/store/engine/rerun-fatal", test_rerun_fatal);
   g_test_add_func ("/store/engine/full-disk", test_full_disk);
   g_test_add_func ("/store/engine/full-disk/subprocess", test_full_disk_subprocess);
   g_test_add_func ("/store/engine/backup", test_backup);

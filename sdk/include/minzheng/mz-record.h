@@ -144,7 +144,14 @@ typedef struct
 /* Guards check business rules and must not change anything; effects run
  * after every guard passed, inside the same transaction, and may set fields
  * (mz_host->action_set_*) or draw sequence numbers.  Either returns FALSE
- * with @error set to refuse the whole action. */
+ * with @error set to refuse the whole action.
+ *
+ * The host may call a guard and an effect more than once for one request:
+ * when another action committed in the same group is refused, the host
+ * rolls the group back and runs its actions again, and whatever the first
+ * call did through the host is undone.  So both must act only through
+ * mz_host and the MzAction they are given, and keep nothing of their own
+ * from one call to the next. */
 typedef gboolean (*MzActionFunc) (MzAction *action, gpointer user_data, GError **error);
 
 /**
