@@ -199,6 +199,11 @@ state_load (MzAudit *audit,
 {
   LastCheckpoint last = { audit, TRUE, 0 };
   MzStoreAuditTail tail;
+  /* While the log has no checkpoint, the clock for checkpoint_seconds runs
+   * from the first time one was considered (mz_audit_checkpoint); a reload
+   * after a rollback must not start it again, or frequent rollbacks could
+   * put the first checkpoint off for good. */
+  gint64 clock_started = audit->checkpoint_id == 0 ? audit->checkpoint_time : 0;
 
   audit->stale = TRUE;
   mz_merkle_frontier_init (&audit->frontier, audit->algo);
@@ -220,10 +225,27 @@ state_load (MzAudit *audit,
                    audit->checkpoint_id);
       return FALSE;
     }
+  if (audit->checkpoint_id == 0)
+    audit->checkpoint_time = clock_started;
   if (!replay_tail (audit, last.base, error))
     return FALSE;
   audit->stale = FALSE;
   return TRUE;
+}
+
+/* Entries and checkpoints are written only inside the caller's write
+ * transaction.  Outside one is not only a programming error: SQLite
+ * abandons a transaction by itself on some full-disk and I/O errors, and a
+ * unit of work may have swallowed the error that told it so. */
+static gboolean
+require_transaction (MzAudit *audit,
+                     GError **error)
+{
+  if (mz_store_audit_in_transaction (audit->txn))
+    return TRUE;
+  g_set_error (error, MZ_AUDIT_ERROR, MZ_AUDIT_ERROR_STORAGE,
+               "写事务已中止（存储错误），审计记录未写入 [audit.no_transaction]");
+  return FALSE;
 }
 
 /* Reloads the state if the database may have moved without us: after a
@@ -380,10 +402,9 @@ mz_audit_append (MzAudit            *audit,
   g_return_val_if_fail (audit != NULL, FALSE);
   g_return_val_if_fail (entry != NULL, FALSE);
   g_return_val_if_fail (entry->action != NULL && entry->outcome != NULL, FALSE);
-  g_return_val_if_fail (mz_store_audit_in_transaction (audit->txn), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!state_refresh (audit, error))
+  if (!require_transaction (audit, error) || !state_refresh (audit, error))
     return FALSE;
 
   algo = audit->algo;
@@ -438,10 +459,9 @@ mz_audit_checkpoint (MzAudit  *audit,
   gboolean due;
 
   g_return_val_if_fail (audit != NULL, FALSE);
-  g_return_val_if_fail (mz_store_audit_in_transaction (audit->txn), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!state_refresh (audit, error))
+  if (!require_transaction (audit, error) || !state_refresh (audit, error))
     return FALSE;
 
   size = audit->frontier.size;

@@ -292,7 +292,7 @@ before_commit (MzStore *store,
 
   if (mz_audit_checkpoint (services->audit, mz_services_now (services), FALSE, &local))
     return TRUE;
-  return mz_store_fail_batch (store, local->message, error);
+  return mz_store_fail_batch (store, local != NULL ? local->message : "审计检查点", error);
 }
 
 static void
@@ -750,7 +750,7 @@ mz_services_audit_append (MzServices   *services,
 
   /* An entry that cannot be written dooms the batch: classify it as a
    * storage failure so the store rolls everything back. */
-  return mz_store_fail_batch (services->store, local->message, error);
+  return mz_store_fail_batch (services->store, local != NULL ? local->message : "审计记录", error);
 }
 
 typedef struct
@@ -766,8 +766,11 @@ audit_work (MzStore *store,
             GError **error)
 {
   MzAuditJob *job = data;
+  /* A copy: appending fills in the time and other defaults, which a run
+   * again after a restarted batch must take afresh. */
+  MzAuditEntry entry = job->entry;
 
-  return mz_services_audit_append (job->services, &job->entry, error);
+  return mz_services_audit_append (job->services, &entry, error);
 }
 
 gboolean

@@ -327,6 +327,24 @@ job_failure_is_refusal (MzStore *store,
   return FALSE;
 }
 
+/* A unit of work succeeded: the transaction must still be open.  SQLite
+ * abandons it by itself on some full-disk and I/O errors, and a unit may
+ * have swallowed the error that said so; without this check the units
+ * after it would run outside any transaction, each statement committing
+ * on its own. */
+static gboolean
+job_left_transaction (MzStore *store,
+                      GError **fatal)
+{
+  int code;
+
+  if (!sqlite3_get_autocommit (store->writer))
+    return FALSE;
+  code = sqlite3_extended_errcode (store->writer);
+  mz_store_set_error (store->writer, code != SQLITE_OK ? code : SQLITE_IOERR, "事务被存储错误中止", fatal);
+  return TRUE;
+}
+
 /* One unit of work in its savepoint.  Returns FALSE only for a failure
  * that dooms the batch (@fatal set); a refusal stays in job->error. */
 static gboolean
@@ -342,7 +360,7 @@ run_job (MzStore    *store,
     {
       job->ok = TRUE;
       reset_statements (store->writer);
-      return step_cached (store, "RELEASE mz_job", fatal);
+      return !job_left_transaction (store, fatal) && step_cached (store, "RELEASE mz_job", fatal);
     }
 
   g_assert (local != NULL);
@@ -359,27 +377,43 @@ run_job (MzStore    *store,
 }
 
 /* A unit that may run again (MZ_STORE_WRITE_RERUNNABLE), without a
- * savepoint: TRUE when it succeeded.  FALSE when it refused, and then
- * what it wrote before refusing cannot be undone alone: the batch starts
- * over (restart_batch); or FALSE with @fatal set when it failed the
- * batch. */
+ * savepoint.  Returns TRUE when the batch goes on: the unit succeeded, or
+ * it refused before writing anything (most refusals: stale version, wrong
+ * state, a guard, a unique key SQLite turned down before writing), which
+ * then stands as it is.  FALSE with @restart set when it refused after
+ * writing: that cannot be undone alone, and the batch starts over
+ * (restart_batch); FALSE with @fatal set when it failed the batch.
+ * Rows written are what sqlite3_total_changes64 counts (every INSERT,
+ * UPDATE and DELETE that completed, a statement that failed being undone
+ * by SQLite itself), which is all a rerunnable unit may write. */
 static gboolean
 run_job_unguarded (MzStore    *store,
                    MzStoreJob *job,
+                   gboolean   *restart,
                    GError    **fatal)
 {
+  sqlite3_int64 changes = sqlite3_total_changes64 (store->writer);
   GError *local = NULL;
 
+  *restart = FALSE;
   if (job->work (store, &store->txn, job->data, &local))
     {
       job->ok = TRUE;
       reset_statements (store->writer);
-      return TRUE;
+      return !job_left_transaction (store, fatal);
     }
   g_assert (local != NULL);
   reset_statements (store->writer);
-  if (job_failure_is_refusal (store, &local, fatal))
-    g_error_free (local);
+  if (!job_failure_is_refusal (store, &local, fatal))
+    return FALSE;
+  if (sqlite3_total_changes64 (store->writer) == changes)
+    {
+      job->ok = FALSE;
+      job->error = local;
+      return run_refused (store, job, fatal);
+    }
+  g_error_free (local);
+  *restart = TRUE;
   return FALSE;
 }
 
@@ -608,6 +642,7 @@ run_batch (MzStore   *store,
   g_autoptr (GError) fatal = NULL;
   gboolean deferred = FALSE;
   gboolean guarded = FALSE;  /* each unit in its own savepoint */
+  gboolean restart = FALSE;
   int rc;
 
   fatal = sync_failure_copy (store);
@@ -628,13 +663,14 @@ run_batch (MzStore   *store,
    * not free: each copies every page its unit changes into the statement
    * journal, so the hot pages (the last leaf of each table and index) are
    * copied again for every unit.  With 32 clients that was a quarter of
-   * the writer's time per action.  Most units do not refuse, so a unit
-   * that may run again (MZ_STORE_WRITE_RERUNNABLE: actions) runs without
-   * one.  When such a unit refuses, the whole transaction is rolled back
-   * and the batch runs again from its first unit, this time each in its
-   * own savepoint: a batch runs at most twice, and only the units up to
-   * its first refusal run twice.  Once a unit that may not run again has
-   * run, the rest of the batch has savepoints. */
+   * the writer's time per action.  So a unit that may run again
+   * (MZ_STORE_WRITE_RERUNNABLE: actions) runs without one.  Most refusals
+   * come before anything is written (stale version, state, guards) and
+   * stand as they are.  When such a unit refuses after writing, the whole
+   * transaction is rolled back and the batch runs again from its first
+   * unit, this time each in its own savepoint: a batch runs at most
+   * twice, and only the units up to that refusal run twice.  Once a unit
+   * that may not run again has run, the rest of the batch has savepoints. */
   for (guint i = 0; fatal == NULL; i++)
     {
       MzStoreJob *job;
@@ -647,7 +683,7 @@ run_batch (MzStore   *store,
           guarded = TRUE;
           run_job (store, job, &fatal);
         }
-      else if (!run_job_unguarded (store, job, &fatal) && fatal == NULL
+      else if (!run_job_unguarded (store, job, &restart, &fatal) && restart
                && restart_batch (store, jobs, i + 1, &fatal))
         {
           guarded = TRUE;
@@ -1237,6 +1273,17 @@ mz_store_get_stats (MzStore *store,
   *batches = store->n_batches;
   *units = store->n_units;
   g_mutex_unlock (&store->lock);
+}
+
+guint
+mz_store_get_queued (MzStore *store)
+{
+  guint n;
+
+  g_mutex_lock (&store->lock);
+  n = g_queue_get_length (&store->queue);
+  g_mutex_unlock (&store->lock);
+  return n;
 }
 
 guint64

@@ -91,8 +91,9 @@ typedef gboolean (*MzStoreRefusedFunc) (MzStore *store, MzStoreTxn *txn, gpointe
  * MzStoreHooks:
  * @before_commit: runs once per batch, last thing before COMMIT (audit checkpoints);
  *   its failure rolls the batch back
- * @after_rollback: runs after a batch was rolled back instead of committed
- *   (so the audit log's in-memory state follows the database)
+ * @after_rollback: runs after a batch's transaction was rolled back, whether
+ *   the batch then failed or starts over (so the audit log's in-memory
+ *   state follows the database)
  * @data: passed to both
  */
 typedef struct
@@ -125,11 +126,13 @@ void mz_store_set_hooks (MzStore *store, const MzStoreHooks *hooks);
  * @MZ_STORE_WRITE_NONE: the unit runs once, in a savepoint of its own
  * @MZ_STORE_WRITE_RERUNNABLE: the unit, and its refused func, may be run
  *   again from the start after the store rolled the whole transaction back:
- *   everything they change is in the database, and they set their outputs
- *   afresh each time they run (freeing what an earlier run left).  Such a
- *   unit shares the transaction without a savepoint, which makes it
- *   cheaper; when it refuses, the store rolls the batch back and runs it
- *   again with a savepoint per unit (store.c, run_batch).
+ *   everything they change is rows of the database (INSERT, UPDATE,
+ *   DELETE; no schema), and they set their outputs afresh each time they
+ *   run (freeing what an earlier run left).  Such a unit shares the
+ *   transaction without a savepoint, which makes it cheaper; a refusal
+ *   before it wrote anything stands as it is, and one after it wrote
+ *   makes the store roll the batch back and run it again with a savepoint
+ *   per unit (store.c, run_batch).
  */
 typedef enum
 {
@@ -186,8 +189,10 @@ void mz_store_get_stats (MzStore *store, guint64 *batches, guint64 *units);
 /* Batches whose fsync overlapped the next batch (see store.c, run_batch). */
 guint64 mz_store_get_overlapped (MzStore *store);
 /* How many batches were rolled back and run again because a unit that
- * ran without a savepoint refused (MZ_STORE_WRITE_RERUNNABLE). */
+ * ran without a savepoint refused after writing (MZ_STORE_WRITE_RERUNNABLE). */
 guint64 mz_store_get_restarts (MzStore *store);
+/* How many units of work wait for the writer to take them. */
+guint mz_store_get_queued (MzStore *store);
 
 /* PRAGMA integrity_check on a reader; FALSE with the first problems named. */
 gboolean mz_store_check_integrity (MzStore *store, GError **error);

@@ -222,6 +222,48 @@ test_checkpoint_policy (AuditFixture *f,
   g_assert_cmpint (count_rows (f->db, "SELECT max(tree_size) FROM audit_checkpoints"), ==, 12);
 }
 
+/* A new log's clock for checkpoint_seconds starts when a checkpoint is
+ * first considered, and a rollback in between (the store starts a batch
+ * over) does not start it again: frequent rollbacks cannot put the first
+ * checkpoint off for good. */
+static void
+test_checkpoint_clock_survives_rollback (AuditFixture *f,
+                                         gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  MzAuditOptions options = { .key_path = f->key_path, .checkpoint_every = 1000, .checkpoint_seconds = 5 };
+  MzAuditEntry e = { 0 };
+  char *owned[4] = { 0 };
+  gint64 t = 1772323200000000;
+
+  g_clear_pointer (&f->audit, mz_audit_free);
+  f->audit = audit_test_open (f, &options, &error);
+  g_assert_no_error (error);
+  audit_test_entry (&e, 1, owned);
+
+  exec_ok (f->db, "BEGIN IMMEDIATE");
+  g_assert_true (mz_audit_append (f->audit, &e, NULL, &error));
+  g_assert_true (mz_audit_checkpoint (f->audit, t, FALSE, &error));
+  exec_ok (f->db, "COMMIT");
+  for (int i = 1; i <= 3; i++)
+    {
+      exec_ok (f->db, "BEGIN IMMEDIATE");
+      g_assert_true (mz_audit_append (f->audit, &e, NULL, &error));
+      exec_ok (f->db, "ROLLBACK");
+      mz_audit_rollback (f->audit);
+    }
+  exec_ok (f->db, "BEGIN IMMEDIATE");
+  g_assert_true (mz_audit_append (f->audit, &e, NULL, &error));
+  g_assert_true (mz_audit_checkpoint (f->audit, t + 4 * G_USEC_PER_SEC, FALSE, &error));
+  g_assert_cmpint (count_rows (f->db, "SELECT count(*) FROM audit_checkpoints"), ==, 0);
+  g_assert_true (mz_audit_checkpoint (f->audit, t + 6 * G_USEC_PER_SEC, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (f->db, "SELECT count(*) FROM audit_checkpoints"), ==, 1);
+  exec_ok (f->db, "COMMIT");
+  for (guint k = 0; k < G_N_ELEMENTS (owned); k++)
+    g_free (owned[k]);
+}
+
 static void
 test_key_created_private (AuditFixture *f,
                           gconstpointer data)
@@ -650,6 +692,7 @@ main (int   argc,
   ADD ("/audit/empty-and-missing-log", test_empty_and_missing_log);
   ADD ("/audit/unusual-values", test_unusual_values);
   ADD ("/audit/checkpoint-policy", test_checkpoint_policy);
+  ADD ("/audit/checkpoint-clock-survives-rollback", test_checkpoint_clock_survives_rollback);
   ADD ("/audit/sm3-log", test_sm3_log);
   ADD ("/audit/key-created-private", test_key_created_private);
   ADD ("/audit/key-readable-refused", test_key_readable_refused);

@@ -64,7 +64,8 @@ static const char *const from_reviewed[] = { "reviewed", NULL };
 static const char *const from_open[] = { "applied", "reviewed", NULL };
 static const char *const not_reviewer[] = { "review", NULL };
 
-/* Business rule for the tests: a note saying "refuse" fails the guard. */
+/* Business rule for the tests: a note saying "refuse" fails the guard
+ * (and "draw-and-fail" the effect, after it drew a number). */
 static gboolean
 approve_guard (MzAction *action,
                gpointer  user_data,
@@ -121,8 +122,14 @@ approve_effect (MzAction *action,
   gint64 n;
   g_autofree char *number = NULL;
 
+  const char *note = host->record_get_text (host->action_record (action), "note");
+
   if (!host->action_next_sequence (action, "C-2025", &n, error))
     return FALSE;
+  /* Test rule: a note of "draw-and-fail" fails after the number was
+   * drawn, a refusal that comes after a write. */
+  if (g_strcmp0 (note, "draw-and-fail") == 0)
+    return mz_rule_refuse (error, "storetest.failed_after_number", "取号后未能完成（测试规则）");
   number = g_strdup_printf ("C-2025-%06" G_GINT64_FORMAT, n);
   return host->action_set_text (action, "cert_no", number, error);
 }

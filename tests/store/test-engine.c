@@ -339,6 +339,7 @@ typedef enum
 {
   RERUN_WRITE,          /* inserts its value */
   RERUN_REFUSE,         /* inserts its value, then refuses */
+  RERUN_REFUSE_CLEAN,   /* refuses before writing anything */
   RERUN_FATAL,          /* inserts its value, then fails the batch */
 } RerunKind;
 
@@ -369,6 +370,11 @@ rerun_work (MzStore *store,
     {
       r->first_order = rerun_order++;
       r->first_txn = mz_store_txn_generation (txn);
+    }
+  if (r->kind == RERUN_REFUSE_CLEAN)
+    {
+      g_set_error (error, TEST_ERROR, 1, "refused before writing [test.refused]");
+      return FALSE;
     }
   if (!insert_work (store, txn, r->value, error))
     return FALSE;
@@ -502,35 +508,157 @@ test_rerun_after_refusal (void)
   engine_free (e);
 }
 
-/* A unit that may not run again never does: once it ran, the rest of its
- * batch has savepoints and a refusal there undoes only itself. */
+/* Runs @units in one batch in the order given: a first unit holds the
+ * writer until each of them was queued after the one before. */
+typedef struct
+{
+  gint running;
+  gint release;
+} Hold;
+
+static gboolean
+hold_work (MzStore *store,
+           MzStoreTxn *txn,
+           gpointer data,
+           GError **error)
+{
+  Hold *hold = data;
+
+  g_atomic_int_set (&hold->running, 1);
+  while (!g_atomic_int_get (&hold->release))
+    g_usleep (1000);
+  return TRUE;
+}
+
+typedef struct
+{
+  MzStore *store;
+  MzStoreWriteFlags flags;
+  MzStoreWorkFunc work;
+  MzStoreRefusedFunc refused;
+  gpointer data;
+  gboolean ok;
+  GError *error;
+} Queued;
+
+static gpointer
+queued_thread (gpointer data)
+{
+  Queued *q = data;
+
+  q->ok = mz_store_write_full (q->store, q->flags, q->work, q->refused, q->data, &q->error);
+  return NULL;
+}
+
+static void
+run_in_order (Engine *e,
+              Queued *units,
+              guint   n)
+{
+  Hold hold = { 0, 0 };
+  Queued held = { e->store, MZ_STORE_WRITE_RERUNNABLE, hold_work, NULL, &hold, FALSE, NULL };
+  GThread *holder = g_thread_new ("hold", queued_thread, &held);
+  g_autofree GThread **threads = g_new0 (GThread *, n);
+
+  while (!g_atomic_int_get (&hold.running))
+    g_usleep (1000);
+  for (guint i = 0; i < n; i++)
+    {
+      units[i].store = e->store;
+      threads[i] = g_thread_new ("unit", queued_thread, &units[i]);
+      while (mz_store_get_queued (e->store) < i + 1)
+        g_usleep (1000);
+    }
+  g_atomic_int_set (&hold.release, 1);
+  for (guint i = 0; i < n; i++)
+    g_thread_join (threads[i]);
+  g_thread_join (holder);
+  g_clear_error (&held.error);
+}
+
+static void
+set_rerun (Queued   *q,
+           Rerun    *r,
+           RerunKind kind,
+           gboolean  rerunnable,
+           const char *value)
+{
+  r->kind = kind;
+  r->rerunnable = rerunnable;
+  r->value = g_strdup (value);
+  q->flags = rerunnable ? MZ_STORE_WRITE_RERUNNABLE : MZ_STORE_WRITE_NONE;
+  q->work = rerun_work;
+  q->refused = rerun_refused;
+  q->data = r;
+}
+
+/* A unit that may not run again never does, whatever its place: after it,
+ * the batch has savepoints and a later refusal undoes only itself; before
+ * it, a refusal after writing starts the batch over with savepoints. */
 static void
 test_rerun_spares_others (void)
 {
+  for (guint order = 0; order < 2; order++)
+    {
+      Engine *e = engine_new (NULL);
+      Queued q[3] = { { 0 } };
+      Rerun r[3] = { { 0 } };
+      guint refusing = order == 0 ? 1 : 0;   /* the non-rerunnable unit is the other of the first two */
+      guint once = 1 - refusing;
+
+      rerun_order = 0;
+      set_rerun (&q[refusing], &r[refusing], RERUN_REFUSE, TRUE, "refused");
+      set_rerun (&q[once], &r[once], RERUN_WRITE, FALSE, "once");
+      set_rerun (&q[2], &r[2], RERUN_WRITE, TRUE, "last");
+      run_in_order (e, q, 3);
+
+      g_assert_cmpint (r[once].runs, ==, 1);
+      g_assert_true (q[once].ok);
+      g_assert_true (q[2].ok);
+      g_assert_false (q[refusing].ok);
+      g_assert_error (q[refusing].error, TEST_ERROR, 1);
+      /* Refused first: the batch started over (the hold ran again too). */
+      g_assert_cmpuint (mz_store_get_restarts (e->store), ==, refusing == 0 ? 1 : 0);
+      g_assert_cmpint (r[refusing].runs, ==, refusing == 0 ? 2 : 1);
+      g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t WHERE v = 'refused'"), ==, 0);
+      g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t WHERE v IN ('once', 'last')"), ==, 2);
+      g_assert_cmpint (count_rows (e, "SELECT count(*) FROM refusals WHERE v = 'refused'"), ==, 1);
+      for (guint i = 0; i < 3; i++)
+        {
+          g_clear_error (&q[i].error);
+          g_free (r[i].value);
+        }
+      engine_free (e);
+    }
+}
+
+/* A unit without a savepoint that refuses before writing anything is
+ * refused as it is: no restart, nobody runs twice. */
+static void
+test_rerun_clean_refusal (void)
+{
   Engine *e = engine_new (NULL);
-  Rerun units[N_THREADS] = { 0 };
-  guint64 restarts;
+  Queued q[3] = { { 0 } };
+  Rerun r[3] = { { 0 } };
 
-  for (int i = 0; i < N_THREADS; i++)
+  set_rerun (&q[0], &r[0], RERUN_WRITE, TRUE, "before");
+  set_rerun (&q[1], &r[1], RERUN_REFUSE_CLEAN, TRUE, "refused");
+  set_rerun (&q[2], &r[2], RERUN_WRITE, TRUE, "after");
+  run_in_order (e, q, 3);
+  g_assert_true (q[0].ok);
+  g_assert_false (q[1].ok);
+  g_assert_error (q[1].error, TEST_ERROR, 1);
+  g_assert_true (q[2].ok);
+  for (guint i = 0; i < 3; i++)
     {
-      units[i].rerunnable = i != 3;
-      units[i].kind = i == 7 ? RERUN_REFUSE : RERUN_WRITE;
+      g_assert_cmpint (r[i].runs, ==, 1);
+      g_clear_error (&q[i].error);
+      g_free (r[i].value);
     }
-  g_assert_true (run_reruns (e, units));
-
-  g_assert_cmpint (units[3].runs, ==, 1);
-  restarts = mz_store_get_restarts (e->store);
-  g_assert_cmpuint (restarts, ==, ran_before (&units[3], &units[7]) ? 0 : 1);
-  g_assert_cmpint (units[7].runs, ==, restarts == 1 ? 2 : 1);
-  for (int i = 0; i < N_THREADS; i++)
-    {
-      g_assert_true (units[i].ok == (i != 7));
-      g_clear_error (&units[i].error);
-      g_free (units[i].value);
-    }
-  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t"), ==, N_THREADS - 1);
-  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t WHERE v = 'v7'"), ==, 0);
-  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM refusals WHERE v = 'v7'"), ==, 1);
+  g_assert_cmpuint (mz_store_get_restarts (e->store), ==, 0);
+  g_assert_cmpint (e->rollbacks, ==, 0);
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t WHERE v IN ('before', 'after')"), ==, 2);
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM refusals WHERE v = 'refused'"), ==, 1);
   engine_free (e);
 }
 
@@ -994,6 +1122,27 @@ test_failed_write_out_subprocess (void)
                  || g_error_matches (error, MZ_STORE_ERROR, MZ_STORE_ERROR_IO));
   g_clear_error (&error);
   g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t"), ==, before);
+
+  /* The same swallowed failure in a unit without a savepoint of its own,
+   * with another unit behind it in the batch: SQLite dropped the
+   * transaction, so the batch fails there and the unit behind never runs
+   * outside a transaction (its row would have committed on its own). */
+  {
+    Queued q[2] = { { e->store, MZ_STORE_WRITE_RERUNNABLE, spill_and_swallow, NULL, &saved, FALSE, NULL },
+                    { e->store, MZ_STORE_WRITE_RERUNNABLE, insert_work, NULL, "victim", FALSE, NULL } };
+
+    run_in_order (e, q, 2);
+    for (guint i = 0; i < 2; i++)
+      {
+        g_assert_false (q[i].ok);
+        g_assert_true (g_error_matches (q[i].error, MZ_STORE_ERROR, MZ_STORE_ERROR_FULL)
+                       || g_error_matches (q[i].error, MZ_STORE_ERROR, MZ_STORE_ERROR_IO));
+        g_clear_error (&q[i].error);
+      }
+    g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t WHERE v = 'victim'"), ==, 0);
+    g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t"), ==, before);
+  }
+
   g_assert_true (mz_store_write (e->store, insert_work, NULL, "after", &error));
   g_assert_no_error (error);
   g_assert_true (mz_store_check_integrity (e->store, &error));
@@ -1163,6 +1312,7 @@ main (int   argc,
   g_test_add_func ("/store/engine/fatal-fails-batch", test_fatal_fails_batch);
   g_test_add_func ("/store/engine/rerun-after-refusal", test_rerun_after_refusal);
   g_test_add_func ("/store/engine/rerun-spares-others", test_rerun_spares_others);
+  g_test_add_func ("/store/engine/rerun-clean-refusal", test_rerun_clean_refusal);
   g_test_add_func ("/store/engine/rerun-fatal", test_rerun_fatal);
   g_test_add_func ("/store/engine/full-disk", test_full_disk);
   g_test_add_func ("/store/engine/full-disk/subprocess", test_full_disk_subprocess);

@@ -147,11 +147,13 @@ typedef struct
  * with @error set to refuse the whole action.
  *
  * The host may call a guard and an effect more than once for one request:
- * when another action committed in the same group is refused, the host
- * rolls the group back and runs its actions again, and whatever the first
- * call did through the host is undone.  So both must act only through
- * mz_host and the MzAction they are given, and keep nothing of their own
- * from one call to the next. */
+ * when an action committed in the same group as this one is refused after
+ * it changed something (this one included), the host rolls the whole
+ * group back and runs its actions again.  What the first call changed in
+ * the store through the host is undone; what it did elsewhere (a log
+ * line, the plugin's own memory) is not.  So both must change things only
+ * through the MzAction they are given, and keep nothing of their own from
+ * one call to the next. */
 typedef gboolean (*MzActionFunc) (MzAction *action, gpointer user_data, GError **error);
 
 /**
