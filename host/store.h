@@ -193,6 +193,10 @@ guint64 mz_store_get_overlapped (MzStore *store);
 guint64 mz_store_get_restarts (MzStore *store);
 /* How many units of work wait for the writer to take them. */
 guint mz_store_get_queued (MzStore *store);
+/* How many units the batch being formed now may hold: max_batch, or half
+ * the callers waiting on the store when the fsync is short beside the
+ * writer's time for all of them (store.c, batch_limit). */
+guint mz_store_get_batch_limit (MzStore *store);
 
 /* PRAGMA integrity_check on a reader; FALSE with the first problems named. */
 gboolean mz_store_check_integrity (MzStore *store, GError **error);

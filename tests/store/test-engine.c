@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -698,6 +699,98 @@ test_rerun_fatal (void)
   engine_free (e);
 }
 
+/* The batch limit: half the callers when an fsync is short beside the
+ * writer's time for all of them, so that one half runs while the other
+ * waits for its fsync; every caller in one batch when the fsync is long. */
+static gboolean
+slow_insert (MzStore *store,
+             MzStoreTxn *txn,
+             gpointer data,
+             GError **error)
+{
+  g_usleep (1000);
+  return insert_work (store, txn, data, error);
+}
+
+typedef struct
+{
+  Engine *e;
+  gint id;
+  gint done;
+} Looper;
+
+static gpointer
+looper_thread (gpointer data)
+{
+  Looper *l = data;
+  g_autoptr (GError) error = NULL;
+
+  for (gint n = 0; n < 30; n++)
+    {
+      g_autofree char *value = g_strdup_printf ("loop-%d-%d", l->id, n);
+
+      g_assert_true (mz_store_write (l->e->store, slow_insert, NULL, value, &error));
+    }
+  g_atomic_int_set (&l->done, 1);
+  return NULL;
+}
+
+static int
+sync_100us (int fd)
+{
+  g_usleep (100);
+  return fdatasync (fd);
+}
+
+static int
+sync_50ms (int fd)
+{
+  g_usleep (50000);
+  return fdatasync (fd);
+}
+
+/* Runs 8 callers of 30 units of 1 ms each; the smallest batch limit seen
+ * while they ran. */
+static guint
+smallest_limit (int (*sync) (int fd))
+{
+  Engine *e = engine_new (NULL);
+  Looper loopers[8];
+  GThread *threads[8];
+  guint smallest = G_MAXUINT;
+  gint left = 8;
+
+  mz_store_set_sync_func (sync);
+  for (gint i = 0; i < 8; i++)
+    {
+      loopers[i] = (Looper) { e, i, 0 };
+      threads[i] = g_thread_new ("looper", looper_thread, &loopers[i]);
+    }
+  while (left > 0)
+    {
+      smallest = MIN (smallest, mz_store_get_batch_limit (e->store));
+      g_usleep (2000);
+      left = 0;
+      for (gint i = 0; i < 8; i++)
+        left += !g_atomic_int_get (&loopers[i].done);
+    }
+  for (gint i = 0; i < 8; i++)
+    g_thread_join (threads[i]);
+  mz_store_set_sync_func (NULL);
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t"), ==, 8 * 30);
+  engine_free (e);
+  return smallest;
+}
+
+static void
+test_batch_split (void)
+{
+  /* 8 callers × 1 ms > 0.1 ms: halves. */
+  g_assert_cmpuint (smallest_limit (sync_100us), <=, 4);
+  /* 8 callers × 1 ms (a few under load) < 50 ms: one batch for all. */
+  g_assert_cmpuint (smallest_limit (sync_50ms), ==, 256);
+}
+
 static gboolean
 insert_blob (MzStore *store,
              MzStoreTxn *txn,
@@ -1314,6 +1407,7 @@ main (int   argc,
   g_test_add_func ("/store/engine/rerun-spares-others", test_rerun_spares_others);
   g_test_add_func ("/store/engine/rerun-clean-refusal", test_rerun_clean_refusal);
   g_test_add_func ("/store/engine/rerun-fatal", test_rerun_fatal);
+  g_test_add_func ("/store/engine/batch-split", test_batch_split);
   g_test_add_func ("/store/engine/full-disk", test_full_disk);
   g_test_add_func ("/store/engine/full-disk/subprocess", test_full_disk_subprocess);
   g_test_add_func ("/store/engine/backup", test_backup);
