@@ -61,10 +61,12 @@ struct _MzStore
   char *synchronous;
   guint busy_timeout_ms;
   guint max_batch;
+  gboolean in_batch;             /* a batch's transaction is open (writer only) */
+  gboolean committing;          /* the batch's own COMMIT is running (writer only) */
   /* What batch_limit weighs. */
   gint in_flight;               /* callers inside submit (atomic) */
   gint sync_usec;               /* moving average of the sync thread's fdatasync, µs (atomic; 0 = none yet) */
-  gint unit_usec;               /* moving average of a unit's time on the writer, µs (writer only) */
+  gint unit_usec;               /* moving average of a unit's time on the writer, µs (atomic) */
 
   sqlite3 *writer;              /* used by the writer thread only */
   MzStoreTxn txn;               /* what units of work receive: the writer */
@@ -222,6 +224,8 @@ query_text (sqlite3    *db,
   return TRUE;
 }
 
+static int commit_hook (void *data);
+
 static gboolean
 configure_writer (MzStore *store,
                   GError **error)
@@ -230,6 +234,7 @@ configure_writer (MzStore *store,
   g_autofree char *sync_sql = g_strdup_printf ("PRAGMA synchronous=%s", store->synchronous);
 
   sqlite3_extended_result_codes (store->writer, 1);
+  sqlite3_commit_hook (store->writer, commit_hook, store);
   sqlite3_busy_timeout (store->writer, (int) store->busy_timeout_ms);
   if (!query_text (store->writer, "PRAGMA journal_mode=WAL", &mode, error))
     return FALSE;
@@ -307,11 +312,34 @@ run_refused (MzStore    *store,
   return step_cached (store, "RELEASE mz_refused", error);
 }
 
+/* SQLite abandoned the batch's transaction by itself (it does so on some
+ * full-disk and I/O errors): a failure of the whole batch, classified from
+ * the writer's last error — or, when a later statement of the unit left
+ * its own code there (a failed ROLLBACK TO, a finished step), from the
+ * system's, as an I/O failure unless the disk is full.  Always a failure
+ * the store counts as fatal. */
+static void
+set_abandoned (MzStore    *store,
+               const char *what,
+               GError    **fatal)
+{
+  int rc = sqlite3_extended_errcode (store->writer);
+  int primary = rc & 0xff;
+  int sys_errno = sqlite3_system_errno (store->writer);
+
+  if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_BUSY
+      || primary == SQLITE_LOCKED || primary == SQLITE_NOMEM || primary == SQLITE_CORRUPT)
+    mz_store_set_error (store->writer, rc, what, fatal);
+  else if (sys_errno == ENOSPC || sys_errno == EFBIG)
+    mz_store_set_error (NULL, SQLITE_FULL, what, fatal);
+  else
+    mz_store_set_error (NULL, SQLITE_IOERR, what, fatal);
+}
+
 /* A unit of work failed with @local, which fails the whole batch when it
  * is the store's own failure or when SQLite itself abandoned the
- * transaction (it does so on some full-disk and I/O errors).  Returns
- * FALSE and moves the failure to @fatal then; TRUE when @local is a
- * refusal, left in place. */
+ * transaction.  Returns FALSE and moves the failure to @fatal then; TRUE
+ * when @local is a refusal, left in place. */
 static gboolean
 job_failure_is_refusal (MzStore *store,
                         GError **local,
@@ -321,9 +349,7 @@ job_failure_is_refusal (MzStore *store,
     return TRUE;
   if (!mz_store_error_is_fatal (*local))
     {
-      int code = sqlite3_extended_errcode (store->writer);
-
-      mz_store_set_error (store->writer, code != SQLITE_OK ? code : SQLITE_IOERR, (*local)->message, fatal);
+      set_abandoned (store, (*local)->message, fatal);
       g_clear_error (local);
     }
   else
@@ -334,19 +360,30 @@ job_failure_is_refusal (MzStore *store,
 /* A unit of work succeeded: the transaction must still be open.  SQLite
  * abandons it by itself on some full-disk and I/O errors, and a unit may
  * have swallowed the error that said so; without this check the units
- * after it would run outside any transaction, each statement committing
- * on its own. */
+ * after it would run outside any transaction.  (What the unit itself
+ * wrote after that point was not committed either: commit_hook.) */
 static gboolean
 job_left_transaction (MzStore *store,
                       GError **fatal)
 {
-  int code;
-
   if (!sqlite3_get_autocommit (store->writer))
     return FALSE;
-  code = sqlite3_extended_errcode (store->writer);
-  mz_store_set_error (store->writer, code != SQLITE_OK ? code : SQLITE_IOERR, "事务被存储错误中止", fatal);
+  set_abandoned (store, "事务被存储错误中止", fatal);
   return TRUE;
+}
+
+/* While a batch is open, nothing commits on the writer but the batch's
+ * own COMMIT.  When SQLite abandoned the transaction and a unit of work
+ * went on writing (having swallowed the error), each of its statements
+ * would otherwise commit on its own, durably, with no audit entry and
+ * while its caller is told nothing was saved; vetoed, the statement fails
+ * and its change is rolled back. */
+static int
+commit_hook (void *data)
+{
+  MzStore *store = data;
+
+  return store->in_batch && !store->committing;
 }
 
 /* One unit of work in its savepoint.  Returns FALSE only for a failure
@@ -387,9 +424,10 @@ run_job (MzStore    *store,
  * then stands as it is.  FALSE with @restart set when it refused after
  * writing: that cannot be undone alone, and the batch starts over
  * (restart_batch); FALSE with @fatal set when it failed the batch.
- * Rows written are what sqlite3_total_changes64 counts (every INSERT,
- * UPDATE and DELETE that completed, a statement that failed being undone
- * by SQLite itself), which is all a rerunnable unit may write. */
+ * Rows written are what sqlite3_total_changes64 counts: every INSERT,
+ * UPDATE and DELETE that completed, with the rows of its triggers, and
+ * what a statement that failed kept (OR FAIL); one that failed otherwise
+ * was undone by SQLite itself.  Rows are all a rerunnable unit may write. */
 static gboolean
 run_job_unguarded (MzStore    *store,
                    MzStoreJob *job,
@@ -485,8 +523,6 @@ find_wal (MzStore *store)
   store->wal = wal;
 }
 
-/* Moves queued units of work into @jobs, up to batch_limit, stopping at an
- * exclusive one; whether any came. */
 /* How many units the batch being formed may hold: max_batch, or half the
  * callers waiting on the store when that makes more work per second.
  *
@@ -507,13 +543,16 @@ static guint
 batch_limit (MzStore *store)
 {
   gint sync_usec = g_atomic_int_get (&store->sync_usec);
+  gint unit_usec = g_atomic_int_get (&store->unit_usec);
   guint callers = (guint) g_atomic_int_get (&store->in_flight);
 
-  if (sync_usec > 0 && store->unit_usec > 0 && (gint64) callers * store->unit_usec > sync_usec)
+  if (sync_usec > 0 && unit_usec > 0 && (gint64) callers * unit_usec > sync_usec)
     return MAX (1, MIN ((callers + 1) / 2, store->max_batch));
   return store->max_batch;
 }
 
+/* Moves queued units of work into @jobs, up to batch_limit, stopping at an
+ * exclusive one; whether any came. */
 static gboolean
 take_queued (MzStore   *store,
              GPtrArray *jobs)
@@ -675,6 +714,7 @@ run_batch (MzStore   *store,
   gboolean deferred = FALSE;
   gboolean guarded = FALSE;  /* each unit in its own savepoint */
   gboolean restart = FALSE;
+  gboolean representative = TRUE;  /* every unit an action (rerunnable) */
   gint64 start;
   int rc;
 
@@ -684,6 +724,7 @@ run_batch (MzStore   *store,
       fail_jobs (jobs, fatal);
       return FALSE;
     }
+  store->in_batch = TRUE;
   store->txn.generation = ++store->generations;
   start = g_get_monotonic_time ();
 
@@ -712,6 +753,7 @@ run_batch (MzStore   *store,
       if (i == jobs->len && !take_queued (store, jobs))
         break;
       job = g_ptr_array_index (jobs, i);
+      representative = representative && job->rerunnable;
       if (guarded || !job->rerunnable)
         {
           guarded = TRUE;
@@ -725,11 +767,15 @@ run_batch (MzStore   *store,
         }
     }
 
-  if (jobs->len > 0)
+  /* The writer's time per unit, for batch_limit: from batches of actions
+   * only (an import's one long unit says nothing of the callers waiting),
+   * each sample bounded so that no single batch swings it for long. */
+  if (jobs->len > 0 && representative)
     {
-      gint unit = (gint) ((g_get_monotonic_time () - start) / jobs->len);
+      gint64 unit = MIN ((g_get_monotonic_time () - start) / jobs->len, 100000);
+      gint64 avg = g_atomic_int_get (&store->unit_usec);
 
-      store->unit_usec = store->unit_usec == 0 ? unit : (7 * store->unit_usec + unit) / 8;
+      g_atomic_int_set (&store->unit_usec, (gint) (avg == 0 ? unit : (7 * avg + unit) / 8));
     }
   if (fatal == NULL && store->hooks.before_commit != NULL)
     store->hooks.before_commit (store, &store->txn, store->hooks.data, &fatal);
@@ -754,7 +800,9 @@ run_batch (MzStore   *store,
         mz_store_vfs_defer_sync (store->wal, TRUE);
       if (commit != NULL && fatal == NULL)
         {
+          store->committing = TRUE;
           rc = sqlite3_step (commit);
+          store->committing = FALSE;
           sqlite3_reset (commit);
           if ((rc & 0xff) == SQLITE_IOERR && sqlite3_extended_errcode (store->writer) == SQLITE_IOERR_FSYNC)
             fatal = sync_failed (store, "fsync");
@@ -771,6 +819,7 @@ run_batch (MzStore   *store,
           sqlite3_wal_checkpoint_v2 (store->writer, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         }
     }
+  store->in_batch = FALSE;
 
   if (fatal != NULL)
     {
@@ -893,9 +942,9 @@ sync_thread (gpointer data)
           gint took, avg;
 
           rc = sync_fd (store->wal_fd);
-          took = (gint) (g_get_monotonic_time () - began);
+          took = (gint) MIN (g_get_monotonic_time () - began, 10 * G_USEC_PER_SEC);
           avg = g_atomic_int_get (&store->sync_usec);
-          g_atomic_int_set (&store->sync_usec, avg == 0 ? took : (7 * avg + took) / 8);
+          g_atomic_int_set (&store->sync_usec, avg == 0 ? took : (gint) ((7 * (gint64) avg + took) / 8));
           if (rc == 0 && directory)
             rc = sync_directory (store->path);
           if (rc != 0)
@@ -1327,14 +1376,7 @@ mz_store_get_stats (MzStore *store,
 guint
 mz_store_get_batch_limit (MzStore *store)
 {
-  guint limit;
-
-  /* unit_usec is the writer's; read under the lock only for a consistent
-   * enough figure (tests, monitoring). */
-  g_mutex_lock (&store->lock);
-  limit = batch_limit (store);
-  g_mutex_unlock (&store->lock);
-  return limit;
+  return batch_limit (store);
 }
 
 guint

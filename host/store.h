@@ -74,16 +74,16 @@ typedef struct
 } MzStoreOptions;
 
 /* A unit of work, run on the writer thread inside the batch's transaction
- * and its own SAVEPOINT.  Returning FALSE with @error set rolls back the
- * savepoint only; an error in MZ_STORE_ERROR fails the whole batch.  A
- * unit queued with MZ_STORE_WRITE_RERUNNABLE may run without a savepoint,
- * and again from its start (see there). */
+ * and its own SAVEPOINT.  Returning FALSE with @error set undoes the unit's
+ * writes only (rolls back its savepoint); an error in MZ_STORE_ERROR fails
+ * the whole batch.  A unit queued with MZ_STORE_WRITE_RERUNNABLE may run
+ * without a savepoint, and again from its start (see there). */
 typedef gboolean (*MzStoreWorkFunc) (MzStore *store, MzStoreTxn *txn, gpointer data, GError **error);
 
-/* Runs after @work refused and its savepoint was rolled back, in a savepoint
- * of its own in the same transaction: this is where the refusal is
- * recorded (the audit entry of a refused action).  Its own failure fails
- * the batch. */
+/* Runs after @work refused and its writes were undone (its savepoint rolled
+ * back, or it wrote nothing), in a savepoint of its own in the same
+ * transaction: this is where the refusal is recorded (the audit entry of
+ * a refused action).  Its own failure fails the batch. */
 typedef gboolean (*MzStoreRefusedFunc) (MzStore *store, MzStoreTxn *txn, gpointer data,
                                         const GError *refusal, GError **error);
 

@@ -563,6 +563,8 @@ run_in_order (Engine *e,
 
   while (!g_atomic_int_get (&hold.running))
     g_usleep (1000);
+  /* One batch for all: a fresh store has no fsync time yet to split by. */
+  g_assert_cmpuint (mz_store_get_batch_limit (e->store), >=, n + 1);
   for (guint i = 0; i < n; i++)
     {
       units[i].store = e->store;
@@ -701,7 +703,9 @@ test_rerun_fatal (void)
 
 /* The batch limit: half the callers when an fsync is short beside the
  * writer's time for all of them, so that one half runs while the other
- * waits for its fsync; every caller in one batch when the fsync is long. */
+ * waits for its fsync; every caller in one batch when the fsync is long.
+ * The units are rerunnable, as actions are: the writer's time per unit is
+ * taken from batches of those only. */
 static gboolean
 slow_insert (MzStore *store,
              MzStoreTxn *txn,
@@ -729,24 +733,26 @@ looper_thread (gpointer data)
     {
       g_autofree char *value = g_strdup_printf ("loop-%d-%d", l->id, n);
 
-      g_assert_true (mz_store_write (l->e->store, slow_insert, NULL, value, &error));
+      g_assert_true (mz_store_write_full (l->e->store, MZ_STORE_WRITE_RERUNNABLE, slow_insert, NULL, value, &error));
     }
   g_atomic_int_set (&l->done, 1);
   return NULL;
 }
 
+/* Stand-ins for the sync thread's fdatasync with a fixed duration (what
+ * the disk does does not matter here; nothing is power-cut). */
 static int
 sync_100us (int fd)
 {
   g_usleep (100);
-  return fdatasync (fd);
+  return 0;
 }
 
 static int
 sync_50ms (int fd)
 {
   g_usleep (50000);
-  return fdatasync (fd);
+  return 0;
 }
 
 /* Runs 8 callers of 30 units of 1 ms each; the smallest batch limit seen
@@ -1198,6 +1204,21 @@ spill_and_swallow (MzStore    *store,
   return TRUE;
 }
 
+/* The same, and then the unit goes on writing as if nothing happened:
+ * outside any transaction now, that row would commit on its own. */
+static gboolean
+spill_swallow_and_write (MzStore    *store,
+                         MzStoreTxn *txn,
+                         gpointer    data,
+                         GError    **error)
+{
+  g_autoptr (GError) ignored = NULL;
+
+  spill_and_swallow (store, txn, data, error);
+  insert_work (store, txn, "leaked", &ignored);
+  return TRUE;
+}
+
 static void
 test_failed_write_out_subprocess (void)
 {
@@ -1235,6 +1256,16 @@ test_failed_write_out_subprocess (void)
     g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t WHERE v = 'victim'"), ==, 0);
     g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t"), ==, before);
   }
+
+  /* A unit that writes on after the transaction was dropped: its own
+   * statement is refused its commit (commit_hook), so nothing of it
+   * stays, and the batch fails. */
+  g_assert_false (mz_store_write (e->store, spill_swallow_and_write, NULL, &saved, &error));
+  g_assert_true (g_error_matches (error, MZ_STORE_ERROR, MZ_STORE_ERROR_FULL)
+                 || g_error_matches (error, MZ_STORE_ERROR, MZ_STORE_ERROR_IO));
+  g_clear_error (&error);
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t WHERE v = 'leaked'"), ==, 0);
+  g_assert_cmpint (count_rows (e, "SELECT count(*) FROM t"), ==, before);
 
   g_assert_true (mz_store_write (e->store, insert_work, NULL, "after", &error));
   g_assert_no_error (error);
