@@ -640,7 +640,7 @@ mz_store_snapshot_begin (MzStore *store,
   snapshot->reader = reader;
   snapshot->db = mz_store_reader_db (reader);
   /* One read transaction: every read from the same snapshot. */
-  sqlite3_exec (snapshot->db, "BEGIN", NULL, NULL, NULL);
+  mz_store_reader_begin (reader);
   return snapshot;
 }
 
@@ -649,7 +649,7 @@ mz_store_snapshot_end (MzStoreSnapshot *snapshot)
 {
   if (snapshot == NULL)
     return;
-  sqlite3_exec (snapshot->db, "COMMIT", NULL, NULL, NULL);
+  mz_store_reader_end (snapshot->reader);
   mz_store_reader_close (snapshot->reader);
   g_free (snapshot);
 }
