@@ -222,7 +222,7 @@ mz_store_audit_key_store (MzStoreTxn  *txn,
 gboolean
 mz_store_audit_in_transaction (MzStoreTxn *txn)
 {
-  return sqlite3_get_autocommit (mz_store_txn_db (txn)) == 0;
+  return mz_store_txn_open (txn);
 }
 
 /* --- the log's end, read back on the writer ---------------------------------------------- */

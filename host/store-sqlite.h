@@ -18,6 +18,10 @@ G_BEGIN_DECLS
 
 /* The connection behind a unit of work's transaction (the writer). */
 sqlite3 *mz_store_txn_db (MzStoreTxn *txn);
+/* Whether @txn's write transaction is still the one that was begun: not
+ * rolled back by SQLite itself (which may then have begun another, a
+ * SAVEPOINT outside a transaction does) and not ended. */
+gboolean mz_store_txn_open (MzStoreTxn *txn);
 
 /* A transaction handle on @db, a writing connection the caller keeps
  * (and begins and commits transactions on) without a store: tests and

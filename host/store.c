@@ -48,6 +48,7 @@ struct _MzStoreTxn
 {
   sqlite3 *db;
   guint64 generation;           /* see mz_store_txn_generation; 0 = unknown */
+  gboolean dropped;             /* rolled back while a batch was open (rollback_hook) */
 };
 
 struct _MzStoreReader
@@ -144,7 +145,11 @@ mz_store_set_error (sqlite3    *db,
                     GError    **error)
 {
   int primary = rc & 0xff;
-  int sys_errno = db != NULL ? sqlite3_system_errno (db) : 0;
+  /* SQLite sets the system's errno on I/O errors only and never clears
+   * it: read for any other code, an old error's ENOSPC would make every
+   * later failure a full disk. */
+  int sys_errno = db != NULL && (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN || primary == SQLITE_FULL)
+                  ? sqlite3_system_errno (db) : 0;
   const char *detail = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
 
   if (primary == SQLITE_FULL || sys_errno == ENOSPC || sys_errno == EFBIG
@@ -225,6 +230,7 @@ query_text (sqlite3    *db,
 }
 
 static int commit_hook (void *data);
+static void rollback_hook (void *data);
 
 static gboolean
 configure_writer (MzStore *store,
@@ -235,6 +241,7 @@ configure_writer (MzStore *store,
 
   sqlite3_extended_result_codes (store->writer, 1);
   sqlite3_commit_hook (store->writer, commit_hook, store);
+  sqlite3_rollback_hook (store->writer, rollback_hook, store);
   sqlite3_busy_timeout (store->writer, (int) store->busy_timeout_ms);
   if (!query_text (store->writer, "PRAGMA journal_mode=WAL", &mode, error))
     return FALSE;
@@ -323,15 +330,18 @@ set_abandoned (MzStore    *store,
                const char *what,
                GError    **fatal)
 {
-  int rc = sqlite3_extended_errcode (store->writer);
-  int primary = rc & 0xff;
-  int sys_errno = sqlite3_system_errno (store->writer);
+  /* A failed write-out of the gathered log is the likeliest cause, and
+   * the VFS kept its code; otherwise the writer's last one, unless a
+   * later statement (a vetoed commit: commit_hook) left its own. */
+  int rc = store->wal != NULL ? mz_store_vfs_take_failure (store->wal) : SQLITE_OK;
+  int primary;
 
+  if (rc == SQLITE_OK)
+    rc = sqlite3_extended_errcode (store->writer);
+  primary = rc & 0xff;
   if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_BUSY
       || primary == SQLITE_LOCKED || primary == SQLITE_NOMEM || primary == SQLITE_CORRUPT)
     mz_store_set_error (store->writer, rc, what, fatal);
-  else if (sys_errno == ENOSPC || sys_errno == EFBIG)
-    mz_store_set_error (NULL, SQLITE_FULL, what, fatal);
   else
     mz_store_set_error (NULL, SQLITE_IOERR, what, fatal);
 }
@@ -345,7 +355,7 @@ job_failure_is_refusal (MzStore *store,
                         GError **local,
                         GError **fatal)
 {
-  if (!mz_store_error_is_fatal (*local) && !sqlite3_get_autocommit (store->writer))
+  if (!mz_store_error_is_fatal (*local) && mz_store_txn_open (&store->txn))
     return TRUE;
   if (!mz_store_error_is_fatal (*local))
     {
@@ -366,7 +376,7 @@ static gboolean
 job_left_transaction (MzStore *store,
                       GError **fatal)
 {
-  if (!sqlite3_get_autocommit (store->writer))
+  if (mz_store_txn_open (&store->txn))
     return FALSE;
   set_abandoned (store, "事务被存储错误中止", fatal);
   return TRUE;
@@ -383,7 +393,22 @@ commit_hook (void *data)
 {
   MzStore *store = data;
 
-  return store->in_batch && !store->committing;
+  return store->in_batch && (!store->committing || store->txn.dropped);
+}
+
+/* A rollback while a batch is open is SQLite abandoning the transaction
+ * (the store's own, in restart_batch, is followed by a BEGIN that clears
+ * the mark; ROLLBACK TO a savepoint does not call the hook).  Noted,
+ * because afterwards the connection may be in a transaction again — a
+ * SAVEPOINT outside one begins one — and not being in autocommit would
+ * prove nothing. */
+static void
+rollback_hook (void *data)
+{
+  MzStore *store = data;
+
+  if (store->in_batch)
+    store->txn.dropped = TRUE;
 }
 
 /* One unit of work in its savepoint.  Returns FALSE only for a failure
@@ -489,6 +514,7 @@ restart_batch (MzStore   *store,
   g_mutex_unlock (&store->lock);
   if (!step_cached (store, "BEGIN IMMEDIATE", fatal))
     return FALSE;
+  store->txn.dropped = FALSE;
   store->txn.generation = ++store->generations;
   return TRUE;
 }
@@ -725,6 +751,7 @@ run_batch (MzStore   *store,
       return FALSE;
     }
   store->in_batch = TRUE;
+  store->txn.dropped = FALSE;
   store->txn.generation = ++store->generations;
   start = g_get_monotonic_time ();
 
@@ -821,6 +848,14 @@ run_batch (MzStore   *store,
     }
   store->in_batch = FALSE;
 
+  /* A failure met only because SQLite had dropped the transaction (a
+   * RELEASE of a savepoint that went with it, a COMMIT with nothing to
+   * commit) is the storage failure behind it, not a statement's. */
+  if (fatal != NULL && store->txn.dropped && !mz_store_error_is_fatal (fatal))
+    {
+      g_clear_error (&fatal);
+      set_abandoned (store, "事务被存储错误中止", &fatal);
+    }
   if (fatal != NULL)
     {
       reset_statements (store->writer);
@@ -1446,6 +1481,12 @@ sqlite3 *
 mz_store_txn_db (MzStoreTxn *txn)
 {
   return txn->db;
+}
+
+gboolean
+mz_store_txn_open (MzStoreTxn *txn)
+{
+  return !txn->dropped && sqlite3_get_autocommit (txn->db) == 0;
 }
 
 guint64
