@@ -7,8 +7,9 @@
  *
  * The store knows nothing of kinds or workflows: a caller hands it a unit
  * of work (a function run on the writer thread inside the batch's
- * transaction, within its own SAVEPOINT) and is woken once the transaction
- * that holds its work is durable, or has failed.
+ * transaction, within its own SAVEPOINT unless it may run again) and is
+ * woken once the transaction that holds its work is durable, or has
+ * failed.
  *
  * Copyright the minzheng authors. SPDX-License-Identifier: LGPL-2.1-or-later
  */
