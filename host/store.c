@@ -62,7 +62,7 @@ struct _MzStore
   char *synchronous;
   guint busy_timeout_ms;
   guint max_batch;
-  gboolean in_batch;             /* a batch's transaction is open (writer only) */
+  gboolean in_batch;            /* a batch's transaction is open (writer only) */
   gboolean committing;          /* the batch's own COMMIT is running (writer only) */
   /* What batch_limit weighs. */
   gint in_flight;               /* callers inside submit (atomic) */
@@ -320,11 +320,9 @@ run_refused (MzStore    *store,
 }
 
 /* SQLite abandoned the batch's transaction by itself (it does so on some
- * full-disk and I/O errors): a failure of the whole batch, classified from
- * the writer's last error — or, when a later statement of the unit left
- * its own code there (a failed ROLLBACK TO, a finished step), from the
- * system's, as an I/O failure unless the disk is full.  Always a failure
- * the store counts as fatal. */
+ * full-disk and I/O errors): a failure of the whole batch, always one the
+ * store counts as fatal, classified by the failure behind it where that is
+ * known, as an I/O failure otherwise. */
 static void
 set_abandoned (MzStore    *store,
                const char *what,
