@@ -25,7 +25,9 @@ for f in "$daemon" "$config"; do
   fi
 done
 
-mkdir -p data
+# The data folder holds every personal record and the office key: its
+# owner's only, as the host makes it when it is missing.
+mkdir -p -m 700 data
 export MINZHENG_CONFIG="$PWD/$config"
 
 # Optional steps: only run what this build's mzctl actually has.  The demo
