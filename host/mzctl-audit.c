@@ -346,8 +346,8 @@ cmd_export (MzctlGlobal *global,
   g_autofree char *role = NULL;
   g_autofree char *reason = NULL;
   const GOptionEntry extra[] = {
-    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "First day (office-local)", "YYYY-MM-DD" },
-    { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Last day, included", "YYYY-MM-DD" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "First day, in the office's time zone (entries show UTC)", "YYYY-MM-DD" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Last day, included, in the office's time zone", "YYYY-MM-DD" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE instead of standard output", "FILE" },
     { "actor", 0, 0, G_OPTION_ARG_STRING, &user, "Who exports (default: the login name)", "USER" },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, "The actor's role (default: auditor)", "ROLE" },
@@ -380,6 +380,12 @@ cmd_export (MzctlGlobal *global,
     {
       mz_store_reader_close (reader);
       return fail ("audit export", error, 2);
+    }
+  if (from_usec >= to_usec)
+    {
+      mz_store_reader_close (reader);
+      g_printerr ("mzctl audit export: 起始日期 %s 晚于截止日期 %s [mzctl.audit.period_order]\n", from, to);
+      return 2;
     }
   if (own_log)
     {

@@ -159,6 +159,13 @@ test_export_days (AuditFixture *f,
                               "--database", f->db_path, NULL), ==, 2);
   g_assert_nonnull (strstr (err, "--from"));
   g_assert_nonnull (strstr (err, "2026-02-30"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A period that ends before it starts is refused, not answered empty. */
+  g_assert_cmpint (run_mzctl (&out, &err, "audit", "export", "--from", "2026-03-02", "--to", "2026-03-01",
+                              "--database", f->db_path, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "[mzctl.audit.period_order]"));
 }
 
 /* Checkpoints kept at the centre catch a tail deleted with its
