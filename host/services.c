@@ -423,8 +423,8 @@ mz_services_parse_now (const char *now,
   if (dt == NULL)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--now “%s” is not a date or time; give YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS",
-                   now);
+                   "--now “%s” 不是有效的日期或时间；请写 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM:SS"
+                   "（not a date or time） [options.now]", now);
       return FALSE;
     }
   *out_usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);

@@ -183,7 +183,8 @@ test_daemon_now (void)
   g_autoptr (Run) version = run (office->dir, version_argv);
 
   assert_exit (bad, 2);
-  assert_contains (bad->err, "--now “yesterday” is not a date or time; give YYYY-MM-DD");
+  assert_contains (bad->err, "--now “yesterday” 不是有效的日期或时间；请写 YYYY-MM-DD");
+  assert_contains (bad->err, "[options.now]");
   assert_exit (version, 0);
   assert_contains (version->out, "(plugin ABI 1.1)");
 }
