@@ -257,12 +257,17 @@ mz_import_batch_add_file (MzImportBatch  *batch,
 {
   g_autofree char *data = NULL;
   g_autofree char *base = NULL;
+  g_autoptr (GError) local = NULL;
   gsize length = 0;
 
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if (!g_file_get_contents (path, &data, &length, error))
-    return FALSE;
+  if (!g_file_get_contents (path, &data, &length, &local))
+    {
+      g_set_error (error, MZ_IMPORT_ERROR, MZ_IMPORT_ERROR_FILE,
+                   "无法读取导入文件 %s：%s [import.file]", path, local->message);
+      return FALSE;
+    }
   if (format == MZ_IMPORT_FORMAT_AUTO)
     format = mz_import_format_guess (path);
   base = g_path_get_basename (path);

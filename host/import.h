@@ -26,6 +26,7 @@ G_BEGIN_DECLS
  * @MZ_IMPORT_ERROR_ROWS: some rows are bad; nothing was written; see the problems
  * @MZ_IMPORT_ERROR_TARGET: no such plugin, kind or create action to import with
  * @MZ_IMPORT_ERROR_DEMO: the demo data cannot be found or the store is not empty
+ * @MZ_IMPORT_ERROR_FILE: the file cannot be read
  */
 typedef enum
 {
@@ -37,6 +38,7 @@ typedef enum
   MZ_IMPORT_ERROR_ROWS,
   MZ_IMPORT_ERROR_TARGET,
   MZ_IMPORT_ERROR_DEMO,
+  MZ_IMPORT_ERROR_FILE,
 } MzImportError;
 
 #define MZ_IMPORT_ERROR (mz_import_error_quark ())

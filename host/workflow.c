@@ -90,6 +90,7 @@ act_prepare (MzActJob *job,
   const MzActor *actor = req->actor;
   GHashTableIter iter;
   gpointer key, value;
+  const char *unknown = NULL;
 
   job->kind = mz_services_lookup_kind (services, req->plugin, req->kind);
   if (job->kind == NULL)
@@ -154,25 +155,41 @@ act_prepare (MzActJob *job,
   job->supplied = g_new0 (gboolean, job->kind->n_fields + 1);
   if (req->inputs == NULL)
     return TRUE;
+  /* A request with several bad inputs is refused for the same one every
+   * time: a field the action does not take first (the first by name), then
+   * the values in the kind's order of fields, not the hash table's. */
   g_hash_table_iter_init (&iter, req->inputs);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       int index = mz_kind_field (job->kind, key);
+
+      if ((index < 0 || !in_list (job->def->inputs, key))
+          && (unknown == NULL || strcmp (key, unknown) < 0))
+        unknown = key;
+    }
+  if (unknown != NULL)
+    {
+      int index = mz_kind_field (job->kind, unknown);
+
+      return mz_field_error_set (error, MZ_FIELD_ERROR_UNKNOWN, unknown,
+                                 index >= 0 ? job->kind->def->fields[index].label : NULL,
+                                 "unknown", index < 0 ? "记录类型 %s 没有此字段"
+                                                      : "操作「%s」不接受此字段",
+                                 index < 0 ? job->kind->qualified : job->def->label);
+    }
+  for (guint index = 0; index < job->kind->n_fields; index++)
+    {
+      const MzFieldDef *field = &job->kind->def->fields[index];
       MzValue v = { 0 };
 
-      if (index < 0 || !in_list (job->def->inputs, key))
-        return mz_field_error_set (error, MZ_FIELD_ERROR_UNKNOWN, key,
-                                   index >= 0 ? job->kind->def->fields[index].label : NULL,
-                                   "unknown", index < 0 ? "记录类型 %s 没有此字段"
-                                                        : "操作「%s」不接受此字段",
-                                   index < 0 ? job->kind->qualified : job->def->label);
+      if (!g_hash_table_lookup_extended (req->inputs, field->name, NULL, &value))
+        continue;
       /* Only ID numbers need today (a birth date may not be in the future). */
-      if (job->today == NULL && job->kind->def->fields[index].type == MZ_FIELD_ID_NUMBER)
+      if (job->today == NULL && field->type == MZ_FIELD_ID_NUMBER)
         job->today = mz_services_today (services);
-      if (!mz_value_parse (&job->kind->def->fields[index], value != NULL ? value : "",
-                           job->today, &v, error))
+      if (!mz_value_parse (field, value != NULL ? value : "", job->today, &v, error))
         return FALSE;
-      mz_record_take (job->input, (guint) index, &v);
+      mz_record_take (job->input, index, &v);
       job->supplied[index] = TRUE;
     }
   return TRUE;

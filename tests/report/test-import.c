@@ -184,6 +184,18 @@ test_unknown_columns (void)
   g_assert_nonnull (strstr (error->message, "certificate_no"));
   g_clear_error (&error);
 
+  /* A file that cannot be read is named, in Chinese first, with a code. */
+  {
+    g_autoptr (MzImportBatch) batch = mz_import_batch_new (f.services, &importer, NULL);
+
+    g_assert_false (mz_import_batch_add_file (batch, "testreg", "application", NULL, MZ_IMPORT_FORMAT_AUTO,
+                                              "/nonexistent/rows.csv", FALSE, &error));
+    g_assert_error (error, MZ_IMPORT_ERROR, MZ_IMPORT_ERROR_FILE);
+    g_assert_true (g_str_has_prefix (error->message, "无法读取导入文件 /nonexistent/rows.csv"));
+    g_assert_true (g_str_has_suffix (error->message, "[import.file]"));
+    g_clear_error (&error);
+  }
+
   /* Neither a system action nor a non-create action imports. */
   g_assert_false (import_text (&f, "lapse", MZ_IMPORT_FORMAT_CSV, "name\n甲\n", NULL, NULL, &error));
   g_assert_error (error, MZ_IMPORT_ERROR, MZ_IMPORT_ERROR_TARGET);

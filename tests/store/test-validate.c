@@ -93,6 +93,33 @@ test_personal_masked_in_message (void)
   g_assert_nonnull (strstr (error->message, "[field.text.too_long]"));
 }
 
+/* A request with several bad values is refused for the first of them in
+ * the kind's order of fields (born comes before amount and category),
+ * whatever order the caller's table holds them in; several unknown fields,
+ * for the first by name. */
+static void
+test_several_bad_values (void)
+{
+  for (guint round = 0; round < 8; round++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (round % 2 == 0)
+        g_assert_false (store_test_act (fx, "alice", "clerk", "apply", 0, 0, NULL, NULL, &error,
+                                        "name", "张三", "category", "xx", "amount", "-5", "born", "2021-02-30", NULL));
+      else
+        g_assert_false (store_test_act (fx, "alice", "clerk", "apply", 0, 0, NULL, NULL, &error,
+                                        "born", "2021-02-30", "amount", "-5", "name", "张三", "category", "xx", NULL));
+      g_assert_nonnull (strstr (error->message, "born"));
+      g_clear_error (&error);
+
+      g_assert_false (store_test_act (fx, "alice", "clerk", "apply", 0, 0, NULL, NULL, &error,
+                                      "name", "张三", "zeta", "1", "alpha", "2", "born", "2021-02-30", NULL));
+      g_assert_error (error, MZ_FIELD_ERROR, MZ_FIELD_ERROR_UNKNOWN);
+      g_assert_nonnull (strstr (error->message, "alpha"));
+    }
+}
+
 static void
 test_required (void)
 {
@@ -166,6 +193,7 @@ main (int   argc,
     }
   g_test_add_func ("/store/validate/personal-masked", test_personal_masked_in_message);
   g_test_add_func ("/store/validate/required", test_required);
+  g_test_add_func ("/store/validate/several-bad-values", test_several_bad_values);
   g_test_add_func ("/store/validate/missing-reference", test_missing_reference);
   g_test_add_func ("/store/validate/good-values", test_good_values);
   fx = store_fixture_new (NULL);
