@@ -445,7 +445,7 @@ demo_add_files (Host          *host,
               g_prefix_error (error, "%s：", shown);
               return FALSE;
             }
-          printf ("  %s：%u 行\n", shown, mz_import_batch_get_n_rows (batch) - before);
+          printf ("  %s：读入 %u 行\n", shown, mz_import_batch_get_n_rows (batch) - before);
           (*n_files)++;
         }
     }
@@ -510,7 +510,9 @@ mzctl_cmd_demo (MzctlGlobal *global,
 
   actor = cli_actor (user != NULL ? user : "demo", role, "supervisor");
   batch = mz_import_batch_new (host.services, &actor, NULL);
-  printf ("演示数据：\n");
+  /* Every file is read and checked first; nothing is written unless all
+   * of them pass, so the lines below count rows read, not imported. */
+  printf ("演示数据（全部读入并检查后一并导入）：\n");
   if (!demo_add_files (&host, dir, batch, &n_files, &error) || !mz_import_batch_commit (batch, &error))
     {
       print_problems (batch, FALSE);

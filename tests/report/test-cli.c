@@ -153,7 +153,7 @@ test_cli (void)
 
   mzctl (&f, &run, "demo", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  g_assert_nonnull (strstr (run.out, "testreg/10-application.csv：3 行"));
+  g_assert_nonnull (strstr (run.out, "testreg/10-application.csv：读入 3 行"));
   g_assert_null (strstr (run.err, "[import.demo_forced]"));
   g_assert_cmpint (host_fixture_count (&f, "SELECT count(*) FROM testreg_application"), ==, 3);
 
