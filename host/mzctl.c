@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "mzctl.h"
+#include "services.h"
 
 typedef struct
 {
@@ -35,6 +36,20 @@ static const MzctlCommand commands[] = {
   { NULL, NULL, NULL },
 };
 
+/* A --now that is no date is a usage error (exit 2), found when the
+ * options are parsed rather than when the office opens. */
+static gboolean
+check_now (GOptionContext *context,
+           GOptionGroup   *group,
+           gpointer        data,
+           GError        **error)
+{
+  MzctlGlobal *global = data;
+  gint64 usec;
+
+  return mz_services_parse_now (global->now, &usec, error);
+}
+
 GOptionContext *
 mzctl_options_new (MzctlGlobal        *global,
                    const char         *parameter_string,
@@ -51,10 +66,13 @@ mzctl_options_new (MzctlGlobal        *global,
     G_OPTION_ENTRY_NULL
   };
   GOptionContext *context = g_option_context_new (parameter_string);
+  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, global, NULL);
 
-  g_option_context_add_main_entries (context, global_entries, NULL);
+  g_option_group_add_entries (group, global_entries);
   if (entries != NULL)
-    g_option_context_add_main_entries (context, entries, NULL);
+    g_option_group_add_entries (group, entries);
+  g_option_group_set_parse_hooks (group, NULL, check_now);
+  g_option_context_set_main_group (context, group);
   if (summary != NULL)
     g_option_context_set_summary (context, summary);
   return context;

@@ -377,6 +377,13 @@ test_cli_global_options_first (void)
   mzctl_argv (&run, "-c", f.config_path, "--now", NULL);
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "[mzctl.global_option]"));
+  /* A --now that is no date, before or after the command: wrong usage too. */
+  mzctl_argv (&run, "--now", "2021-02-30", "-c", f.config_path, "due", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "[options.now]"));
+  mzctl_argv (&run, "-c", f.config_path, "due", "--now", "2021-02-30", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "[options.now]"));
   mzctl_argv (&run, "--json", "-c", f.config_path, NULL);
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "Usage: mzctl"));
