@@ -18,6 +18,7 @@
 #include "record.h"
 #include "registry.h"
 #include "services.h"
+#include "store-audit-read.h"
 
 #define EXIT_REFUSED 1
 #define EXIT_USAGE 2
@@ -453,28 +454,61 @@ mzctl_record (MzctlGlobal *global,
 
 static int
 db_check (MzctlGlobal *global,
-          MzctlOffice *office)
+          MzctlOffice *office,
+          const char  *database,
+          const char  *public_key_file)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *public_key = g_strconcat (mz_services_get_audit_key_path (office->services), ".pub", NULL);
+  g_autofree char *public_key = NULL;
   MzAuditVerifyResult result = { 0 };
   MzAuditRecordsResult records = { 0 };
   MzStoreReader *reader;
   gboolean ok;
 
-  if (!mz_store_check_integrity (mz_services_get_store (office->services), &error))
+  if (database != NULL)
     {
-      mzctl_fail ("db check", error);
-      return EXIT_REFUSED;
+      /* A copy (a backup): opened read-only, checked the same way, not
+       * recorded in the office's log; its signatures are checked with the
+       * key the copy itself names unless --public-key gives one. */
+      public_key = g_strdup (public_key_file);
+      reader = g_file_test (database, G_FILE_TEST_IS_REGULAR) ? mz_store_audit_reader_open (database, &error) : NULL;
+      if (reader == NULL && error == NULL)
+        g_set_error (&error, MZ_STORE_ERROR, MZ_STORE_ERROR_OPEN,
+                     "数据库文件 %s 不存在 [mzctl.database.not_found]", database);
+      if (reader == NULL)
+        {
+          mzctl_fail ("db check", error);
+          return EXIT_REFUSED;
+        }
+      if (!mz_store_reader_check_integrity (reader, database, &error))
+        {
+          mz_store_reader_close (reader);
+          mzctl_fail ("db check", error);
+          return EXIT_REFUSED;
+        }
     }
-  reader = mz_services_open_reader (office->services, &error);
-  if (reader == NULL)
-    return fail (global, "db check", error);
+  else
+    {
+      public_key = g_strdup (public_key_file);
+      if (public_key == NULL)
+        {
+          public_key = g_strconcat (mz_services_get_audit_key_path (office->services), ".pub", NULL);
+          if (!g_file_test (public_key, G_FILE_TEST_EXISTS))
+            g_clear_pointer (&public_key, g_free);
+        }
+      if (!mz_store_check_integrity (mz_services_get_store (office->services), &error))
+        {
+          mzctl_fail ("db check", error);
+          return EXIT_REFUSED;
+        }
+      reader = mz_services_open_reader (office->services, &error);
+      if (reader == NULL)
+        return fail (global, "db check", error);
+    }
   /* The log first (it must be intact to be trusted), then the records
    * against it, in one read transaction so both see the same moment. */
   mz_store_reader_begin (reader);
-  ok = mz_audit_verify (reader, g_file_test (public_key, G_FILE_TEST_EXISTS) ? public_key : NULL,
-                        &result, &error)
+  ok = mz_audit_verify (reader, public_key, &result, &error)
        && mz_audit_check_records (reader, &records, &error);
   mz_store_reader_end (reader);
   mz_store_reader_close (reader);
@@ -488,8 +522,9 @@ db_check (MzctlGlobal *global,
             G_GINT64_FORMAT ",\"records\":%" G_GINT64_FORMAT "}\n",
             result.entries, result.checkpoints, records.records);
   else
-    printf ("integrity ok; verified %" G_GINT64_FORMAT " entries, %" G_GINT64_FORMAT
+    printf ("%s%sintegrity ok; verified %" G_GINT64_FORMAT " entries, %" G_GINT64_FORMAT
             " checkpoints; %" G_GINT64_FORMAT " records match the audit log\n",
+            database != NULL ? database : "", database != NULL ? ": " : "",
             result.entries, result.checkpoints, records.records);
   return 0;
 }
@@ -545,9 +580,19 @@ mzctl_db (MzctlGlobal *global,
   g_autofree char *command = NULL;
   g_autofree char *user = NULL;
   g_autofree char *role = NULL;
+  g_autofree char *database = NULL;
+  g_autofree char *public_key = NULL;
   const GOptionEntry entries[] = {
     { "actor", 0, 0, G_OPTION_ARG_STRING, &user, "Who backs up (default: the login name)", "USER" },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, "The actor's role (default: admin)", "ROLE" },
+    G_OPTION_ENTRY_NULL
+  };
+  const GOptionEntry check_entries[] = {
+    { "database", 0, 0, G_OPTION_ARG_FILENAME, &database,
+      "Check this copy (a backup) instead of the office's database; needs no configuration", "FILE" },
+    { "public-key", 0, 0, G_OPTION_ARG_FILENAME, &public_key,
+      "Check the checkpoints' signatures with this key (default: the office key's KEY.pub, "
+      "or for --database the key the copy names)", "FILE" },
     G_OPTION_ENTRY_NULL
   };
   const char *sub;
@@ -558,7 +603,7 @@ mzctl_db (MzctlGlobal *global,
   command = g_strconcat ("db ", sub, NULL);
   context = mzctl_options_new (global, g_str_equal (sub, "backup") ? "FILE" : "",
                                "Back up the office's database online, or check it and its audit log.",
-                               g_str_equal (sub, "backup") ? entries : NULL);
+                               g_str_equal (sub, "backup") ? entries : check_entries);
   argv[1] = argv[0];
   argc--;
   argv++;
@@ -569,10 +614,12 @@ mzctl_db (MzctlGlobal *global,
   if (g_str_equal (sub, "backup") && argc != 2)
     return usage_error (command, "用法：db backup FILE（备份到一个新文件） [mzctl.usage]");
 
+  if (g_str_equal (sub, "check") && database != NULL)
+    return db_check (global, NULL, database, public_key);
   office = mzctl_office_open (global, FALSE, &error);
   if (office == NULL)
     return fail (global, command, error);
   if (g_str_equal (sub, "check"))
-    return db_check (global, office);
+    return db_check (global, office, NULL, public_key);
   return db_backup (global, office, argv[1], user, role);
 }

@@ -1669,17 +1669,16 @@ mz_store_backup (MzStore    *store,
   return TRUE;
 }
 
-gboolean
-mz_store_check_integrity (MzStore *store,
-                          GError **error)
+/* PRAGMA integrity_check on @db; a failure names @path. */
+static gboolean
+check_integrity (sqlite3    *db,
+                 const char *path,
+                 GError    **error)
 {
-  sqlite3 *db = open_reader_db (store, error);
   sqlite3_stmt *stmt = NULL;
   g_autoptr (GString) problems = g_string_new (NULL);
   int rc;
 
-  if (db == NULL)
-    return FALSE;
   rc = sqlite3_prepare_v2 (db, "PRAGMA integrity_check(20)", -1, &stmt, NULL);
   while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -1692,15 +1691,36 @@ mz_store_check_integrity (MzStore *store,
   if (rc != SQLITE_DONE && rc != SQLITE_OK)
     mz_store_set_error (db, rc, "完整性检查", error);
   sqlite3_finalize (stmt);
-  sqlite3_close_v2 (db);
   if (rc != SQLITE_DONE && rc != SQLITE_OK)
     return FALSE;
   if (problems->len > 0)
     {
       g_set_error (error, MZ_STORE_ERROR, MZ_STORE_ERROR_IO,
                    "数据库 %s 完整性检查未通过：%s；请从备份恢复 [store.integrity]",
-                   store->path, problems->str);
+                   path, problems->str);
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+mz_store_check_integrity (MzStore *store,
+                          GError **error)
+{
+  sqlite3 *db = open_reader_db (store, error);
+  gboolean ok;
+
+  if (db == NULL)
+    return FALSE;
+  ok = check_integrity (db, store->path, error);
+  sqlite3_close_v2 (db);
+  return ok;
+}
+
+gboolean
+mz_store_reader_check_integrity (MzStoreReader *reader,
+                                 const char    *path,
+                                 GError       **error)
+{
+  return check_integrity (reader->db, path, error);
 }

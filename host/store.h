@@ -201,5 +201,8 @@ guint mz_store_get_batch_limit (MzStore *store);
 
 /* PRAGMA integrity_check on a reader; FALSE with the first problems named. */
 gboolean mz_store_check_integrity (MzStore *store, GError **error);
+/* The same on @reader, a copy of a database opened read-only
+ * (mz_store_audit_reader_open); a failure names @path. */
+gboolean mz_store_reader_check_integrity (MzStoreReader *reader, const char *path, GError **error);
 
 G_END_DECLS
