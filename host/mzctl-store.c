@@ -459,7 +459,7 @@ db_check (MzctlGlobal *global,
           const char  *public_key_file)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *public_key = NULL;
+  g_autofree char *public_key = g_strdup (public_key_file);
   MzAuditVerifyResult result = { 0 };
   MzAuditRecordsResult records = { 0 };
   MzStoreReader *reader;
@@ -470,7 +470,6 @@ db_check (MzctlGlobal *global,
       /* A copy (a backup): opened read-only, checked the same way, not
        * recorded in the office's log; its signatures are checked with the
        * key the copy itself names unless --public-key gives one. */
-      public_key = g_strdup (public_key_file);
       reader = g_file_test (database, G_FILE_TEST_IS_REGULAR) ? mz_store_audit_reader_open (database, &error) : NULL;
       if (reader == NULL && error == NULL)
         g_set_error (&error, MZ_STORE_ERROR, MZ_STORE_ERROR_OPEN,
@@ -489,7 +488,6 @@ db_check (MzctlGlobal *global,
     }
   else
     {
-      public_key = g_strdup (public_key_file);
       if (public_key == NULL)
         {
           public_key = g_strconcat (mz_services_get_audit_key_path (office->services), ".pub", NULL);

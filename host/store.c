@@ -482,6 +482,19 @@ run_job_unguarded (MzStore    *store,
   return FALSE;
 }
 
+/* Begins a batch's write transaction (again, after restart_batch): a
+ * new generation (mz_store_txn_generation), and no drop noted yet. */
+static gboolean
+begin_batch (MzStore *store,
+             GError **fatal)
+{
+  if (!step_cached (store, "BEGIN IMMEDIATE", fatal))
+    return FALSE;
+  store->txn.dropped = FALSE;
+  store->txn.generation = ++store->generations;
+  return TRUE;
+}
+
 /* Rolls back the transaction of a batch whose first @n_run units ran
  * without savepoints, one of them refusing, and begins it again so that
  * they run again from the first, each in its own savepoint. */
@@ -510,11 +523,7 @@ restart_batch (MzStore   *store,
   g_mutex_lock (&store->lock);
   store->n_restarts++;
   g_mutex_unlock (&store->lock);
-  if (!step_cached (store, "BEGIN IMMEDIATE", fatal))
-    return FALSE;
-  store->txn.dropped = FALSE;
-  store->txn.generation = ++store->generations;
-  return TRUE;
+  return begin_batch (store, fatal);
 }
 
 /* The writer's log, and our own descriptor of it, once SQLite has it open
@@ -545,6 +554,19 @@ find_wal (MzStore *store)
     }
   store->wal_fd = fd;
   store->wal = wal;
+}
+
+/* Adds @sample, bounded by @most, to the moving average at @average (an
+ * atomic int of µs; 0 = no sample yet): each new sample weighs an eighth. */
+static void
+moving_average_add (gint  *average,
+                    gint64 sample,
+                    gint64 most)
+{
+  gint64 avg = g_atomic_int_get (average);
+
+  sample = MIN (sample, most);
+  g_atomic_int_set (average, (gint) (avg == 0 ? sample : (7 * avg + sample) / 8));
 }
 
 /* How many units the batch being formed may hold: max_batch, or half the
@@ -743,14 +765,12 @@ run_batch (MzStore   *store,
   int rc;
 
   fatal = sync_failure_copy (store);
-  if (fatal != NULL || !step_cached (store, "BEGIN IMMEDIATE", &fatal))
+  if (fatal != NULL || !begin_batch (store, &fatal))
     {
       fail_jobs (jobs, fatal);
       return FALSE;
     }
   store->in_batch = TRUE;
-  store->txn.dropped = FALSE;
-  store->txn.generation = ++store->generations;
   start = g_get_monotonic_time ();
 
   /* Work queued while the batch ran joins it, up to batch_limit: the
@@ -796,12 +816,7 @@ run_batch (MzStore   *store,
    * only (an import's one long unit says nothing of the callers waiting),
    * each sample bounded so that no single batch swings it for long. */
   if (jobs->len > 0 && representative)
-    {
-      gint64 unit = MIN ((g_get_monotonic_time () - start) / jobs->len, 100000);
-      gint64 avg = g_atomic_int_get (&store->unit_usec);
-
-      g_atomic_int_set (&store->unit_usec, (gint) (avg == 0 ? unit : (7 * avg + unit) / 8));
-    }
+    moving_average_add (&store->unit_usec, (g_get_monotonic_time () - start) / jobs->len, 100000);
   if (fatal == NULL && store->hooks.before_commit != NULL)
     store->hooks.before_commit (store, &store->txn, store->hooks.data, &fatal);
 
@@ -972,12 +987,9 @@ sync_thread (gpointer data)
       if (failure == NULL)
         {
           gint64 began = g_get_monotonic_time ();
-          gint took, avg;
 
           rc = sync_fd (store->wal_fd);
-          took = (gint) MIN (g_get_monotonic_time () - began, 10 * G_USEC_PER_SEC);
-          avg = g_atomic_int_get (&store->sync_usec);
-          g_atomic_int_set (&store->sync_usec, avg == 0 ? took : (gint) ((7 * (gint64) avg + took) / 8));
+          moving_average_add (&store->sync_usec, g_get_monotonic_time () - began, 10 * G_USEC_PER_SEC);
           if (rc == 0 && directory)
             rc = sync_directory (store->path);
           if (rc != 0)
